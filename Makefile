@@ -1,0 +1,75 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is
+# installed from here (the virtualenv from uv.lock, Debian's chromium, fonts and poppler).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+# Debian packages: the browser for the browser tests, a TrueType CJK font for the PDFs
+# (fast to subset), poppler for checking PDFs, and the libraries WeasyPrint loads.
+DEBIAN_PACKAGES := chromium fonts-arphic-uming poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+.PHONY: help demo serve test test-fast lint format bench venv sysdeps check-services migrate clean
+
+help:
+	@echo "make demo   - install, migrate SQLite, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   - the whole test suite on PostgreSQL, Redis, Celery and Chromium"
+	@echo "make lint   - ruff"
+	@echo "make bench  - the benchmarks; writes bench/results.json and bench/REPORT.md"
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip -q
+	@$(VENV)/bin/uv --version 2>/dev/null | grep -q "$(UV_VERSION)" || $(PY) -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv sync --frozen --inexact --python $(PY)
+	@touch $@
+
+venv: $(VENV)/.synced
+
+sysdeps:
+	@bash scripts/sysdeps.sh $(DEBIAN_PACKAGES)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: venv sysdeps
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --noinput
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py load_demo
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: venv
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check-services: venv
+	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" $(PY) scripts/check_services.py
+
+test: venv sysdeps check-services
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		$(PY) -m pytest -m "not browser and not celery and not slow" $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv sysdeps check-services
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
+		$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

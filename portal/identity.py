@@ -1,0 +1,89 @@
+"""Checks and masking of identity numbers: resident ID cards and unified social credit codes.
+
+Pure functions; the forms and models call them so the rule lives in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+ID_NUMBER_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+
+
+class IdentityError(ValueError):
+    """An identity number that does not check; the message is Chinese and fit for the user."""
+
+
+def clean_id_number(value: str, *, today: date | None = None) -> str:
+    """Return the compact 18-digit resident ID number, or raise IdentityError.
+
+    GB 11643-1999: 6-digit address code, 8-digit birth date, 3-digit sequence, check digit.
+    """
+    compact = ric.compact(value or "").upper()
+    if not compact:
+        raise IdentityError("请填写身份证号码。")
+    if len(compact) != 18:
+        raise IdentityError("身份证号码应为18位（最后一位可以是X）。")
+    try:
+        ric.validate(compact)
+    except StdnumError as exc:
+        name = type(exc).__name__
+        if name == "InvalidChecksum":
+            raise IdentityError("身份证号码校验位不正确，请核对后重新填写。") from exc
+        if name == "InvalidComponent":
+            raise IdentityError("身份证号码中的出生日期或地区码无效。") from exc
+        raise IdentityError("身份证号码格式不正确。") from exc
+    birth = ric.get_birth_date(compact)
+    if today is not None and birth > today:
+        raise IdentityError("身份证号码中的出生日期晚于今天。")
+    return compact
+
+
+def birth_date_of(id_number: str) -> date:
+    return ric.get_birth_date(id_number)
+
+
+def gender_of(id_number: str) -> str:
+    """The 17th digit is odd for men and even for women (GB 11643-1999)."""
+    return "male" if int(id_number[16]) % 2 else "female"
+
+
+def mask_id_number(value: str | None) -> str:
+    """310101198001011234 -> 310***********1234: the first 3 and the last 4 characters."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_account(value: str | None) -> str:
+    """Bank account numbers: only the last 4 digits shown."""
+    if not value:
+        return ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def mask_id_numbers_in_text(text: str) -> str:
+    """Mask every 18-character ID-like number in free text (used by the logging filter)."""
+    return ID_NUMBER_PATTERN.sub(lambda m: mask_id_number(m.group(0)), text)
+
+
+def clean_credit_code(value: str) -> str:
+    """Return the compact 18-character unified social credit code (GB 32100-2015) or raise."""
+    compact = uscc.compact(value or "").upper()
+    if not compact:
+        raise IdentityError("请填写统一社会信用代码。")
+    if len(compact) != 18:
+        raise IdentityError("统一社会信用代码应为18位。")
+    try:
+        uscc.validate(compact)
+    except StdnumError as exc:
+        if type(exc).__name__ == "InvalidChecksum":
+            raise IdentityError("统一社会信用代码校验位不正确，请核对后重新填写。") from exc
+        raise IdentityError("统一社会信用代码格式不正确。") from exc
+    return compact

@@ -1,0 +1,34 @@
+"""Demo data: one account per role, the organisations, the programmes with an open round each.
+
+Idempotent: running it again updates what it made and creates nothing twice.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from portal.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_people
+from portal.models import Role
+
+
+class Command(BaseCommand):
+    help = "导入演示数据：组织机构、各角色演示账号、五个人才项目及其开放中的申报批次。可重复运行。"
+
+    def handle(self, *args, **options):
+        load_demo_people()
+        call_command("load_programmes", verbosity=0)
+        call_command("open_demo_rounds", verbosity=0)
+        # Later stages (declarations, reviews, awards) add their demo data through a
+        # `load_demo(stdout)` method on their AppConfig.
+        for config in apps.get_app_configs():
+            hook = getattr(config, "load_demo", None)
+            if hook:
+                hook(self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS("演示数据已就绪。所有演示账号的密码：" + DEMO_PASSWORD)
+        )
+        for username, real_name, roles, _extra in ACCOUNTS:
+            labels = "、".join(Role(role).label for role, _kind, _scope in roles)
+            self.stdout.write(f"  {username:<12} {real_name}  {labels}")

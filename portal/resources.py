@@ -1,0 +1,186 @@
+"""Excel exchange (django-import-export) for the lists staff keep: Chinese column headers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from portal.identity import IdentityError, clean_credit_code
+from portal.models import Department, Region, Role, RoleAssignment, Union, Unit, User
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Reads and writes a TextChoices field by its Chinese label (the code is accepted too)."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.by_label = {str(label): value for value, label in choices}
+        self.by_value = {value: str(label) for value, label in choices}
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        text = str(value).strip()
+        if text in self.by_value:
+            return text
+        if text in self.by_label:
+            return self.by_label[text]
+        raise ValueError(f"“{text}”不是有效的选项，可选：{'、'.join(self.by_label)}")
+
+    def render(self, value, obj=None, **kwargs):
+        return self.by_value.get(value, value or "")
+
+
+class NameForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key given by its name, with a Chinese message when it does not exist."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(str(value).strip(), row, **kwargs)
+        except self.model.DoesNotExist as exc:
+            label = self.model._meta.verbose_name
+            raise ValueError(f"找不到名为“{value}”的{label}") from exc
+
+
+class RegionResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="代码")
+    name = fields.Field(attribute="name", column_name="名称")
+    kind = fields.Field(
+        attribute="kind",
+        column_name="类型",
+        widget=ChoiceLabelWidget(Region._meta.get_field("kind").choices),
+    )
+    parent = fields.Field(
+        attribute="parent", column_name="上级", widget=NameForeignKeyWidget(Region, "name")
+    )
+
+    class Meta:
+        model = Region
+        import_id_fields = ["code"]
+        fields = ["code", "name", "kind", "parent"]
+        skip_unchanged = True
+        use_transactions = True
+
+
+class UnitResource(resources.ModelResource):
+    name = fields.Field(attribute="name", column_name="单位名称")
+    credit_code = fields.Field(attribute="credit_code", column_name="统一社会信用代码")
+    kind = fields.Field(
+        attribute="kind", column_name="单位性质", widget=ChoiceLabelWidget(Unit.Kind.choices)
+    )
+    tax_district = fields.Field(
+        attribute="tax_district",
+        column_name="税务登记所在区",
+        widget=NameForeignKeyWidget(Region, "name"),
+    )
+    street = fields.Field(
+        attribute="street",
+        column_name="所在街道/镇/园区",
+        widget=NameForeignKeyWidget(Region, "name"),
+    )
+    department = fields.Field(
+        attribute="department",
+        column_name="主管部门",
+        widget=NameForeignKeyWidget(Department, "name"),
+    )
+    legal_representative = fields.Field(attribute="legal_representative", column_name="法定代表人")
+    address = fields.Field(attribute="address", column_name="通讯地址")
+    contact_name = fields.Field(attribute="contact_name", column_name="联系人")
+    contact_phone = fields.Field(attribute="contact_phone", column_name="联系电话")
+
+    class Meta:
+        model = Unit
+        import_id_fields = ["credit_code"]
+        fields = [
+            "name",
+            "credit_code",
+            "kind",
+            "tax_district",
+            "street",
+            "department",
+            "legal_representative",
+            "address",
+            "contact_name",
+            "contact_phone",
+        ]
+        skip_unchanged = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def before_import_row(self, row, **kwargs):
+        header = "统一社会信用代码"
+        if row.get(header):
+            try:
+                row[header] = clean_credit_code(str(row[header]))
+            except IdentityError as exc:
+                raise ValidationError({"credit_code": str(exc)}) from exc
+
+
+class StaffAccountResource(resources.ModelResource):
+    """Staff accounts with one role each row; the office creates staff accounts this way."""
+
+    username = fields.Field(attribute="user__username", column_name="用户名")
+    real_name = fields.Field(attribute="user__real_name", column_name="姓名")
+    role = fields.Field(
+        attribute="role", column_name="角色", widget=ChoiceLabelWidget(Role.choices)
+    )
+    scope = fields.Field(column_name="所属机构")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["username", "real_name", "role", "scope"]
+        export_order = ["username", "real_name", "role", "scope"]
+
+    def dehydrate_scope(self, assignment):
+        scope = assignment.scope
+        return str(scope) if scope else ""
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("user", "region", "unit", "department", "union")
+        )
+
+
+class DepartmentResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="代码")
+    name = fields.Field(attribute="name", column_name="名称")
+    district = fields.Field(
+        attribute="district", column_name="所属区", widget=NameForeignKeyWidget(Region, "name")
+    )
+
+    class Meta:
+        model = Department
+        import_id_fields = ["code"]
+        fields = ["code", "name", "district"]
+        use_transactions = True
+
+
+class UnionResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="代码")
+    name = fields.Field(attribute="name", column_name="名称")
+    kind = fields.Field(
+        attribute="kind", column_name="类型", widget=ChoiceLabelWidget(Union.Kind.choices)
+    )
+    held_own_selection = fields.Field(
+        attribute="held_own_selection",
+        column_name="已开展本级工匠选树",
+        widget=widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = Union
+        import_id_fields = ["code"]
+        fields = ["code", "name", "kind", "held_own_selection"]
+        use_transactions = True
+
+
+__all__ = [
+    "DepartmentResource",
+    "RegionResource",
+    "StaffAccountResource",
+    "UnionResource",
+    "UnitResource",
+    "User",
+]

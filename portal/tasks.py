@@ -1,0 +1,22 @@
+"""Celery tasks of the portal app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+@shared_task(
+    name="portal.send_notification",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification(to: list[str], subject: str, body: str) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+
+
+@shared_task(name="portal.ping")
+def ping() -> str:
+    return "pong"

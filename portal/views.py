@@ -1,0 +1,67 @@
+"""Pages every visitor and every role shares: home, registration, the workbench."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from portal.forms import RegistrationForm
+from portal.roles import assignments_of, ordered_roles, role_codes
+from portal.services import register_applicant
+from programmes.selectors import open_rounds
+
+
+@require_GET
+def home(request):
+    today = timezone.localdate()
+    return render(request, "portal/home.html", {"rounds": open_rounds(today), "today": today})
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("workbench")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = register_applicant(
+            account=data["account"],
+            account_kind=form.account_kind,
+            real_name=data["real_name"],
+            id_number=data["id_number"],
+            password=data["password1"],
+        )
+        login(request, user, backend="portal.auth_backends.PhoneOrEmailBackend")
+        messages.success(request, "注册成功，欢迎使用人才项目申报平台。")
+        return redirect("workbench")
+    return render(request, "registration/register.html", {"form": form})
+
+
+@login_required
+def workbench(request):
+    """我的工作台: each role's panel; the panels of later stages plug in through `panels`."""
+    codes = ordered_roles(role_codes(request.user))
+    assignments = assignments_of(request.user)
+    today = timezone.localdate()
+    context = {
+        "role_codes": codes,
+        "assignments": assignments,
+        "rounds": open_rounds(today),
+        "panels": workbench_panels(request.user, codes),
+    }
+    return render(request, "portal/workbench.html", context)
+
+
+def workbench_panels(user, codes) -> list[dict]:
+    """Panels contributed by the apps, one per role the user holds."""
+    from portal.workbench import panels_for
+
+    return panels_for(user, codes)
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
