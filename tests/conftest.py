@@ -17,10 +17,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(settings):
-    """Tasks run in-process unless a test asks for the real worker (the `celery_worker` fixture)."""
+def _eager_celery(request):
+    """Tasks run in-process unless a test asks for the real worker (the `celery_worker` fixture).
+
+    Pure unit tests (which may run without Django at all) are left alone.
+    """
+    if request.node.get_closest_marker("unit") or not request.config.pluginmanager.hasplugin(
+        "django"
+    ):
+        yield
+        return
     from portal.celery import app
 
+    settings = request.getfixturevalue("settings")
     app.conf.task_always_eager = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
     yield
