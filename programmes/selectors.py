@@ -23,3 +23,22 @@ def current_rounds():
         .select_related("version__programme")
         .order_by("-opens_on")
     )
+
+
+def calendar_overrides():
+    """The days staff entered (holidays and adjusted working days), for the pure calendar."""
+    from programmes.calendar import CalendarOverrides
+    from programmes.models import CalendarDay, CalendarYear
+
+    years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
+    days = {
+        day: kind == CalendarDay.Kind.WORKDAY
+        for day, kind in CalendarDay.objects.values_list("date", "kind")
+    }
+    return CalendarOverrides(years=years, days=days)
+
+
+def working_day_calendar():
+    from programmes.calendar import WorkingDayCalendar
+
+    return WorkingDayCalendar(calendar_overrides())

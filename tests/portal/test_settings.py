@@ -19,7 +19,13 @@ PRODUCTION_ENV = {
 
 
 def run_manage(env_overrides: dict[str, str | None], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    # A clean environment: nothing the test process set for itself (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE) may leak into what production would see.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     for key, value in env_overrides.items():
         if value is None:
             env.pop(key, None)

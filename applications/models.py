@@ -1,0 +1,219 @@
+"""The declaration: an application to a round, its frozen versions, attachments and history."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(LazyObject):
+    """Uploaded materials: outside every public root, served only by a permission-checked view."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A name the portal makes; the uploaded name is never used on disk."""
+    suffix = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        instance.content_type, ""
+    )
+    return str(Path("attachments") / f"{instance.application_id}" / f"{uuid.uuid4().hex}{suffix}")
+
+
+class Channel(models.TextChoices):
+    UNIT = "unit", _("单位推荐")
+    EXPERT_OR_GROUP = "expert_or_group", _("专家或社会团体推荐")
+    SELF = "self", _("个人自荐")
+    UNION = "union", _("工会推荐")
+    SOCIAL_ORG = "social_org", _("社会组织推荐")
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        NOMINATION = "nomination", _("待单位推荐")
+        IN_REVIEW = "in_review", _("审核中")
+        RETURNED = "returned", _("退回修改")
+        REJECTED = "rejected", _("未通过")
+        APPROVED = "approved", _("已通过待命名")
+        NAMED = "named", _("已命名")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    round = models.ForeignKey(
+        "programmes.Round",
+        verbose_name=_("申报批次"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报人"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    unit = models.ForeignKey(
+        "portal.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    channel = models.CharField(
+        _("推荐方式"), max_length=32, choices=Channel.choices, default=Channel.UNIT
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    stage = models.CharField(_("当前阶段"), max_length=64, blank=True)
+    stage_entered_at = models.DateTimeField(_("进入当前阶段时间"), null=True, blank=True)
+    data = models.JSONField(_("申报内容"), default=dict, blank=True)
+    warn_reasons = models.JSONField(_("情况说明"), default=dict, blank=True)
+    revision = models.PositiveIntegerField(_("保存次数"), default=0)
+    street = models.ForeignKey(
+        "portal.Region",
+        verbose_name=_("街道/镇/园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    union = models.ForeignKey(
+        "portal.Union",
+        verbose_name=_("推荐工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("最后保存"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["round", "status", "stage"]),
+            models.Index(fields=["street", "stage"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "applicant"],
+                condition=~models.Q(status="withdrawn"),
+                name="one_live_application_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round.name}·{self.applicant}"
+
+    @property
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class ApplicationVersion(models.Model):
+    """What was submitted, frozen with the rule-set version it was judged under."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("版本"))
+    data = models.JSONField(_("申报内容"))
+    checks = models.JSONField(_("资格预审结果"), default=list)
+    warn_reasons = models.JSONField(_("情况说明"), default=dict)
+    ruleset_version = models.ForeignKey(
+        "programmes.ProgrammeVersion", verbose_name=_("规则版本"), on_delete=models.PROTECT
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("申报版本")
+        verbose_name_plural = _("申报版本")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="unique_application_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}版"
+
+
+class Attachment(models.Model):
+    """One uploaded file for one item of the rule set's material checklist."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    item = models.CharField(_("材料项目"), max_length=64)
+    file = models.FileField(
+        _("文件"), storage=private_storage, upload_to=attachment_path, max_length=200
+    )
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件材料")
+        verbose_name_plural = _("附件材料")
+        ordering = ["application", "item", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """The audit trail: every transition and decision, who, when, from, to, note."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT
+    )
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    from_stage = models.CharField(_("原阶段"), max_length=64, blank=True)
+    to_stage = models.CharField(_("新阶段"), max_length=64, blank=True)
+    note = models.TextField(_("意见/说明"), blank=True)
+    internal_note = models.TextField(_("内部备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["application", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
