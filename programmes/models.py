@@ -52,7 +52,9 @@ class ProgrammeVersion(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and ProgrammeVersion.objects.filter(pk=self.pk).exists():
-            raise ValidationError(_("规则版本一经导入不可修改，请修改规则文件后重新导入形成新版本。"))
+            raise ValidationError(
+                _("规则版本一经导入不可修改，请修改规则文件后重新导入形成新版本。")
+            )
         super().save(*args, **kwargs)
 
     @property
@@ -77,14 +79,19 @@ class Round(models.Model):
         CLOSED = "closed", _("已结束")
 
     version = models.ForeignKey(
-        ProgrammeVersion, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="rounds"
+        ProgrammeVersion,
+        verbose_name=_("规则版本"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
     )
     name = models.CharField(_("批次名称"), max_length=100)
     year = models.PositiveIntegerField(_("年度"))
     opens_on = models.DateField(_("申报开始日期"))
     closes_on = models.DateField(_("申报截止日期"))
     quota = models.PositiveIntegerField(_("名额"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
 
     class Meta:
         verbose_name = _("申报批次")

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "导入规则文件（fixtures/programmes/*.yaml）：内容未变不新建，内容变化形成新版本，文件有误则全部不导入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", help="规则文件；缺省为 fixtures/programmes/ 下全部文件")
+        parser.add_argument(
+            "files", nargs="*", help="规则文件；缺省为 fixtures/programmes/ 下全部文件"
+        )
 
     def handle(self, *args, **options):
         paths = [Path(f) for f in options["files"]] or ruleset_files()

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "检查规则文件是否符合规则格式，不导入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", help="规则文件；缺省为 fixtures/programmes/ 下全部文件")
+        parser.add_argument(
+            "files", nargs="*", help="规则文件；缺省为 fixtures/programmes/ 下全部文件"
+        )
 
     def handle(self, *args, **options):
         paths = [Path(f) for f in options["files"]] or ruleset_files()
