@@ -1,0 +1,228 @@
+"""Awards, the payment ledger, assessments and adjustments.
+
+The ledger holds one row per award, payment kind and period, enforced by a unique constraint,
+so a run repeated, run twice at once, or killed and restarted leaves each due payment exactly
+once. Rows are never deleted; money paid and then ordered back is a recovery row of its own.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Funding(models.TextChoices):
+    TALENT_DEVELOPMENT_FUND = "talent_development_fund", _("区人才发展专项资金")
+    LOCAL_EDUCATION_SURCHARGE_FUND = "local_education_surcharge_fund", _("地方教育附加专项资金")
+    UNION_FUND = "union_fund", _("工会经费")
+    OTHER = "other", _("其他")
+
+
+class Award(models.Model):
+    """A named applicant (or project, or base) with its term."""
+
+    class Title(models.TextChoices):
+        HELD = "held", _("保留称号")
+        SUSPENDED = "suspended", _("暂停")
+        REVOKED = "revoked", _("已撤销")
+        EXPIRED = "expired", _("期满")
+
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("申报"),
+        on_delete=models.PROTECT,
+        related_name="award",
+    )
+    ruleset_version = models.ForeignKey(
+        "programmes.ProgrammeVersion", verbose_name=_("规则版本"), on_delete=models.PROTECT
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("获得者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    unit = models.ForeignKey(
+        "portal.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    document_number = models.CharField(_("命名文号"), max_length=100)
+    named_on = models.DateField(_("命名日期"))
+    term_start = models.DateField(_("管理期起"))
+    term_end = models.DateField(_("管理期止"))
+    title = models.CharField(
+        _("称号状态"), max_length=16, choices=Title.choices, default=Title.HELD
+    )
+    person_bank = models.CharField(_("个人开户银行"), max_length=100, blank=True)
+    person_account = models.CharField(_("个人账号"), max_length=40, blank=True)
+    unit_bank = models.CharField(_("单位开户银行"), max_length=100, blank=True)
+    unit_account = models.CharField(_("单位账号"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("命名与待遇")
+        verbose_name_plural = _("命名与待遇")
+        ordering = ["-named_on"]
+        indexes = [models.Index(fields=["title", "term_start", "term_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.application}（{self.document_number}）"
+
+
+class AwardEvent(models.Model):
+    """What happened to an award after naming: the facts the schedule functions read."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("考核结果")
+        STUDIO_ESTABLISHED = "studio_established", _("设立首席技师工作室")
+        OTHER_BENEFIT = "other_benefit", _("享受其他同类待遇")
+        OTHER_TITLE = "other_title", _("获得其他称号")
+        SUSPENDED = "suspended", _("暂停")
+        REVOKED = "revoked", _("撤销")
+        LEFT_POST = "left_post", _("离开技能岗位或调离本区")
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="events"
+    )
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("事项"), max_length=32, choices=Kind.choices)
+    fields = models.JSONField(_("内容"), default=dict, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待遇事项")
+        verbose_name_plural = _("待遇事项")
+        ordering = ["award", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class PaymentBatch(models.Model):
+    """The month's (or year's) payments: drafted by the run, approved by finance, exported, paid."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待审核")
+        APPROVED = "approved", _("已审核")
+        PAID = "paid", _("已发放")
+
+    period = models.CharField(_("期间"), max_length=16)
+    funding = models.CharField(_("资金来源"), max_length=40, choices=Funding.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("制单人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("发放时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发放批次")
+        verbose_name_plural = _("发放批次")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "funding"], name="one_batch_per_period_and_fund"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_funding_display()}"
+
+
+class Payment(models.Model):
+    """One due payment. Unique per award, kind and period: nothing is ever paid twice."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="payments"
+    )
+    kind = models.CharField(_("类别"), max_length=40)
+    period = models.CharField(_("期间"), max_length=16)
+    due_on = models.DateField(_("应发日期"))
+    payee = models.CharField(
+        _("收款方"), max_length=8, choices=[("person", _("个人")), ("unit", _("单位"))]
+    )
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    funding = models.CharField(_("资金来源"), max_length=40, choices=Funding.choices)
+    batch = models.ForeignKey(
+        PaymentBatch,
+        verbose_name=_("发放批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    recovers = models.ForeignKey(
+        "self",
+        verbose_name=_("追回的款项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recoveries",
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发放台账")
+        verbose_name_plural = _("发放台账")
+        ordering = ["due_on", "award_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "kind", "period"], name="one_payment_per_award_kind_period"
+            ),
+            models.CheckConstraint(
+                name="recovery_is_negative",
+                condition=models.Q(recovers__isnull=True, amount__gt=0)
+                | models.Q(recovers__isnull=False, amount__lt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_id} {self.kind} {self.period} {self.amount}"
+
+
+class Assessment(models.Model):
+    """A scheduled assessment of an award, with who organises it and, later, its result."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    code = models.CharField(_("考核代码"), max_length=40)
+    kind = models.CharField(_("考核类型"), max_length=20)
+    due_on = models.DateField(_("应考核日期"))
+    organiser = models.CharField(_("组织单位"), max_length=40)
+    result = models.CharField(_("结果"), max_length=16, blank=True)
+    decided_on = models.DateField(_("考核日期"), null=True, blank=True)
+    reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("考核")
+        verbose_name_plural = _("考核")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "code", "due_on"], name="one_assessment_per_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.due_on}"
