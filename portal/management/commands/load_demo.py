@@ -30,5 +30,5 @@ class Command(BaseCommand):
             self.style.SUCCESS("演示数据已就绪。所有演示账号的密码：" + DEMO_PASSWORD)
         )
         for username, real_name, roles, _extra in ACCOUNTS:
-            labels = "、".join(Role(role).label for role, _kind, _scope in roles)
+            labels = "、".join(str(Role(role).label) for role, _kind, _scope in roles)
             self.stdout.write(f"  {username:<12} {real_name}  {labels}")
