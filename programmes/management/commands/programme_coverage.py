@@ -28,7 +28,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=2) from exc
             identity = ruleset.identity
             self.stdout.write(
-                f"== {identity.code} {identity.name_zh}（{identity.document_number}）"
+                f"== {identity.code} {identity.name_zh}"
+                f"（{identity.document_number or identity.document_title}）"
             )
             for section, code, source in coverage_rows(ruleset):
                 self.stdout.write(f"  {section:<14} {code:<36} {source}")
