@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from programmes.loader import RULESET_DIR
 from programmes.models import ProgrammeVersion
@@ -47,6 +48,12 @@ class Command(BaseCommand):
             result = run_scenario_file(Path(options["scenario"]), options.get("ruleset"))
         except (ScenarioError, RuleSetError) as exc:
             raise CommandError(f"{options['scenario']}: {exc}", returncode=2) from exc
+        except DatabaseError as exc:
+            raise CommandError(
+                f"数据库不可用或尚未初始化（{exc.__class__.__name__}），"
+                "请先运行 python manage.py migrate",
+                returncode=2,
+            ) from exc
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
