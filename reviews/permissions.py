@@ -1,0 +1,149 @@
+"""Who may see and decide what in review: `rules` predicates, one place for object permissions.
+
+Views check these, and the selectors (reviews.selectors) filter by the same scopes, so a page
+never lists what its user may not open.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from portal.models import Role
+from portal.roles import assignments_of, has_role
+from reviews import workflow
+
+_RULESETS: dict[tuple[int, str], object] = {}
+
+
+def ruleset_of(application):
+    """The parsed rule set of the application's round; versions never change once saved, so
+    the parse is kept per (version, digest) for the process."""
+    version = application.round.version
+    key = (version.pk, version.digest)
+    ruleset = _RULESETS.get(key)
+    if ruleset is None:
+        ruleset = _RULESETS[key] = version.ruleset
+    return ruleset
+
+
+def programme_district(application) -> str:
+    return ruleset_of(application).identity.district
+
+
+def _department_id(application):
+    if application.department_id:
+        return application.department_id
+    return application.unit.department_id if application.unit_id else None
+
+
+def _union_id(application):
+    if application.union_id:
+        return application.union_id
+    return application.unit.union_id if application.unit_id else None
+
+
+def holds_scope(user, role: str, scope: str, application) -> bool:
+    """Whether the user holds `role` for this application's organisation at `scope`."""
+    if getattr(user, "is_superuser", False):
+        return True
+    for a in assignments_of(user):
+        if a.role != role:
+            continue
+        if role == Role.UNIT_HR and a.unit_id and a.unit_id == application.unit_id:
+            return True
+        if role == Role.STREET_REVIEWER and a.region_id and a.region_id == application.street_id:
+            return True
+        if role == Role.DEPARTMENT_REVIEWER and a.department_id == _department_id(application):
+            return a.department_id is not None
+        if role == Role.UNION_REVIEWER and a.union_id:
+            if scope == "city" and a.union.kind == "city":
+                return True
+            if scope != "city" and a.union_id == _union_id(application):
+                return True
+        if role in (Role.DISTRICT_OFFICE, Role.FINANCE) and a.region_id:
+            if a.region.kind == "city" or a.region.code == programme_district(application):
+                return True
+    return False
+
+
+def is_organiser_of(user, application) -> bool:
+    """The office that runs the application's programme (district office, or the city union)."""
+    ruleset = ruleset_of(application)
+    role = workflow.organiser_role(ruleset.workflow)
+    scope = "city" if role == Role.UNION_REVIEWER else "district"
+    return holds_scope(user, role, scope, application)
+
+
+def can_decide_at(user, application, stage) -> bool:
+    """Whether the user records decisions at this stage (a rule-set Stage) for this application."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    ruleset = ruleset_of(application)
+    role = workflow.acting_role(ruleset.workflow, stage)
+    if role == workflow.organiser_role(ruleset.workflow) and stage.scope in ("district", "city"):
+        return is_organiser_of(user, application)
+    return holds_scope(user, role, stage.scope, application)
+
+
+def current_stage(application):
+    return ruleset_of(application).stage(application.stage)
+
+
+@rules.predicate
+def may_decide(user, application) -> bool:
+    """May record a decision at the application's current stage."""
+    if application is None or application.status not in ("in_review", "approved"):
+        return False
+    stage = current_stage(application)
+    return stage is not None and can_decide_at(user, application, stage)
+
+
+@rules.predicate
+def is_assigned_expert(user, application) -> bool:
+    if application is None or not has_role(user, Role.EXPERT):
+        return False
+    from reviews.models import Assignment
+
+    return Assignment.objects.filter(
+        application=application, expert=user, status=Assignment.Status.ASSIGNED
+    ).exists()
+
+
+@rules.predicate
+def may_view_in_review(user, application) -> bool:
+    """Staff who have or had the application in a queue: any stage's actor for its organisation,
+    or the organiser. (Experts see a reduced view, see is_assigned_expert.)"""
+    if application is None:
+        return False
+    if is_organiser_of(user, application):
+        return True
+    ruleset = ruleset_of(application)
+    route = route_of(application)
+    for stage in workflow.path(ruleset.workflow, route):
+        role = workflow.acting_role(ruleset.workflow, stage)
+        if role in (Role.UNIT_HR, Role.APPLICANT):
+            continue
+        if holds_scope(user, role, stage.scope, application):
+            return True
+    return False
+
+
+@rules.predicate
+def is_organiser(user, application) -> bool:
+    return application is not None and is_organiser_of(user, application)
+
+
+def route_of(application) -> workflow.Route:
+    unit = application.unit if application.unit_id else None
+    via_department = bool(application.department_id or (unit and unit.department_id))
+    return workflow.Route(
+        channel=application.channel,
+        unit_kind=unit.kind if unit else None,
+        via_competent_department=via_department,
+    )
+
+
+rules.add_perm("reviews.decide_application", may_decide)
+rules.add_perm("reviews.view_application", may_view_in_review)
+rules.add_perm("reviews.score_application", is_assigned_expert)
+rules.add_perm("reviews.organise_application", is_organiser)
