@@ -213,6 +213,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
+
+CELERY_BEAT_SCHEDULE = {
+    # subsidies: the ledger runs (idempotent) and the assessment reminders
+    "subsidies-monthly-run": {
+        "task": "subsidies.monthly_run",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
+    "subsidies-annual-run": {
+        "task": "subsidies.annual_run",
+        "schedule": crontab(minute=0, hour=2, day_of_month=2, month_of_year=1),
+    },
+    "subsidies-assessment-reminders": {
+        "task": "subsidies.assessment_reminders",
+        "schedule": crontab(minute=0, hour=8),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

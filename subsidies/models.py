@@ -28,15 +28,26 @@ class Award(models.Model):
         REVOKED = "revoked", _("已撤销")
         EXPIRED = "expired", _("期满")
 
+    # Null for awards made before the portal (imported) and for demo awards.
     application = models.OneToOneField(
         "applications.Application",
         verbose_name=_("申报"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="award",
+    )
+    name = models.CharField(
+        _("获得者名称"),
+        max_length=200,
+        default="",
+        help_text=_("个人姓名、项目名称或基地（单位）名称。"),
     )
     ruleset_version = models.ForeignKey(
         "programmes.ProgrammeVersion", verbose_name=_("规则版本"), on_delete=models.PROTECT
     )
+    # The programme's district (rule set identity.district): the office and finance that see it.
+    district = models.CharField(_("所属区"), max_length=20, db_index=True, default="")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("获得者"),
@@ -51,7 +62,8 @@ class Award(models.Model):
     document_number = models.CharField(_("命名文号"), max_length=100)
     named_on = models.DateField(_("命名日期"))
     term_start = models.DateField(_("管理期起"))
-    term_end = models.DateField(_("管理期止"))
+    # None for a title that does not expire (上海工匠).
+    term_end = models.DateField(_("管理期止"), null=True, blank=True)
     title = models.CharField(
         _("称号状态"), max_length=16, choices=Title.choices, default=Title.HELD
     )
@@ -67,13 +79,14 @@ class Award(models.Model):
         indexes = [models.Index(fields=["title", "term_start", "term_end"])]
 
     def __str__(self) -> str:
-        return f"{self.application}（{self.document_number}）"
+        return f"{self.name}（{self.document_number}）"
 
 
 class AwardEvent(models.Model):
     """What happened to an award after naming: the facts the schedule functions read."""
 
     class Kind(models.TextChoices):
+        NAMED = "named", _("命名")
         ASSESSMENT = "assessment", _("考核结果")
         STUDIO_ESTABLISHED = "studio_established", _("设立首席技师工作室")
         OTHER_BENEFIT = "other_benefit", _("享受其他同类待遇")
@@ -81,6 +94,7 @@ class AwardEvent(models.Model):
         SUSPENDED = "suspended", _("暂停")
         REVOKED = "revoked", _("撤销")
         LEFT_POST = "left_post", _("离开技能岗位或调离本区")
+        RECOVERY = "recovery", _("追回款项")
 
     award = models.ForeignKey(
         Award, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="events"
@@ -213,6 +227,8 @@ class Assessment(models.Model):
     result = models.CharField(_("结果"), max_length=16, blank=True)
     decided_on = models.DateField(_("考核日期"), null=True, blank=True)
     reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
+    # False once the schedule no longer lists it (the title was suspended or revoked first).
+    active = models.BooleanField(_("需考核"), default=True)
 
     class Meta:
         verbose_name = _("考核")
@@ -226,3 +242,54 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.due_on}"
+
+
+class PaymentRun(models.Model):
+    """One run of the ledger (monthly or annual), started by beat or by the office, with progress."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("月度发放")
+        ANNUAL = "annual", _("年度发放")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    period = models.CharField(_("期间"), max_length=16)
+    until = models.DateField(_("计至"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    awards_total = models.PositiveIntegerField(_("待处理待遇数"), default=0)
+    awards_done = models.PositiveIntegerField(_("已处理待遇数"), default=0)
+    created = models.PositiveIntegerField(_("新增笔数"), default=0)
+    existing = models.PositiveIntegerField(_("已存在笔数"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    queued_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发放计算")
+        verbose_name_plural = _("发放计算")
+        ordering = ["-queued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period}"
+
+    @property
+    def percent(self) -> int:
+        if not self.awards_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, self.awards_done * 100 // self.awards_total)

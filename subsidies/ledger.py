@@ -1,0 +1,362 @@
+"""The payment ledger: the rows the schedule functions say are due, inserted once.
+
+Every row comes from `subsidies.schedules.payments_due` over the award's events, the same call
+`manage.py simulate` makes, so the ledger holds exactly what the dry run lists. Rows are inserted
+with `INSERT ... ON CONFLICT DO NOTHING` on the unique (award, kind, period): a run repeated, two
+runs at once, or a run killed half-way and started again leave each due payment exactly once.
+Each chunk of awards is one transaction (rows, batch links and the run's progress together).
+
+Runs: the monthly run (`monthly`) covers every schedule except the annual allowance paid in
+arrears, whose rows the annual run (`annual`, in January) inserts. A run's window is its period
+(the month, or the calendar year) plus whatever lies between the last completed run of its kind
+and the period, so a month whose run never finished is caught up. Rows that a later-recorded fact
+makes due inside an already covered window (a tranche after an assessment, a grant after a
+studio is set up) are inserted by the service recording that fact (`sync_award`).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from programmes.benefit_rules import AnnualInArrearsSchedule
+from subsidies import schedules
+from subsidies.models import Award, AwardEvent, PaymentBatch, PaymentRun
+
+CHUNK = 2000
+# Arrears and the last tranche can fall due after the term: keep looking at an award this long.
+AFTER_TERM = timedelta(days=800)
+
+# Events the schedule functions read; `named` comes from the award itself.
+SCHEDULE_EVENT_KINDS = frozenset(schedules.EVENT_KINDS) - {"named", "publicity_start", "objection"}
+
+
+class RunError(ValueError):
+    """A run that cannot start (a malformed period)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """The rows a run inserts: dated from `since` (None: from the start) up to `until`."""
+
+    kind: str
+    period: str
+    start: date
+    until: date
+    since: date | None
+
+
+def month_window(period: str) -> tuple[date, date]:
+    try:
+        first = date.fromisoformat(f"{period}-01")
+    except ValueError:
+        raise RunError(f"期间“{period}”格式应为 YYYY-MM") from None
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def covered_until(kind: str) -> date | None:
+    """The last day the completed runs of this kind have covered (None: no run yet)."""
+    run = (
+        PaymentRun.objects.filter(kind=kind, status=PaymentRun.Status.DONE)
+        .order_by("-until")
+        .first()
+    )
+    return run.until if run else None
+
+
+def window_for(kind: str, period: str) -> Window:
+    if kind == PaymentRun.Kind.MONTHLY:
+        start, until = month_window(period)
+    else:
+        try:
+            year = int(period)
+        except ValueError:
+            raise RunError(f"年度“{period}”格式应为 YYYY") from None
+        start, until = date(year, 1, 1), date(year, 12, 31)
+    covered = covered_until(kind)
+    since = None if covered is None else min(start, covered + timedelta(days=1))
+    return Window(kind=kind, period=period, start=start, until=until, since=since)
+
+
+# --- the facts of an award -----------------------------------------------------------------
+
+
+def event_from_row(kind: str, when: date, fields: dict) -> schedules.AwardEvent:
+    return schedules.AwardEvent.from_scenario(when, kind, fields)
+
+
+def award_events(award: Award, rows: Iterable[AwardEvent] | None = None):
+    """The award's facts as the schedule functions read them: `named`, then what was recorded."""
+    if rows is None:
+        rows = award.events.all()
+    events = [schedules.AwardEvent(date=award.named_on, kind="named")]
+    events.extend(
+        event_from_row(row.kind, row.date, row.fields)
+        for row in rows
+        if row.kind in SCHEDULE_EVENT_KINDS
+    )
+    return events
+
+
+def run_kind_of(ruleset, code: str) -> str:
+    for schedule in ruleset.benefits.schedules:
+        if schedule.code == code:
+            if isinstance(schedule, AnnualInArrearsSchedule):
+                return PaymentRun.Kind.ANNUAL
+            return PaymentRun.Kind.MONTHLY
+    return PaymentRun.Kind.MONTHLY
+
+
+class _Rulesets:
+    """Parsed rule sets by version id, and each schedule code's run kind."""
+
+    def __init__(self):
+        self._cache: dict[int, tuple[object, dict[str, str]]] = {}
+
+    def get(self, version_id: int):
+        found = self._cache.get(version_id)
+        if found is None:
+            from programmes.models import ProgrammeVersion
+
+            ruleset = ProgrammeVersion.objects.get(pk=version_id).ruleset
+            kinds = {s.code: run_kind_of(ruleset, s.code) for s in ruleset.benefits.schedules}
+            found = (ruleset, kinds)
+            self._cache[version_id] = found
+        return found
+
+
+# --- inserting -----------------------------------------------------------------------------
+
+_INSERT = """
+INSERT INTO subsidies_payment (award_id, kind, period, due_on, payee, amount, funding, created_at)
+SELECT t.award_id, t.kind, t.period, t.due_on, t.payee, t.amount, t.funding, %s
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[], %s::text[], %s::numeric[],
+            %s::text[]) AS t(award_id, kind, period, due_on, payee, amount, funding)
+ORDER BY t.award_id, t.kind, t.period
+ON CONFLICT (award_id, kind, period) DO NOTHING
+"""
+
+
+def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
+    """Insert the (award id, due payment) rows the ledger does not hold; the number inserted.
+
+    Sorted, so two transactions inserting the same rows wait on each other instead of
+    deadlocking; the conflicting one inserts nothing.
+    """
+    if not rows:
+        return 0
+    rows = sorted(rows, key=lambda r: (r[0], r[1].kind, r[1].period))
+    columns = (
+        [r[0] for r in rows],
+        [r[1].kind for r in rows],
+        [r[1].period for r in rows],
+        [r[1].date for r in rows],
+        [r[1].payee for r in rows],
+        [r[1].amount for r in rows],
+        [r[1].funding for r in rows],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [timezone.now(), *columns])
+        return cursor.rowcount
+
+
+def draft_batches(
+    period: str, fundings: Iterable[str], drafted_by_id: int | None = None
+) -> dict[str, int]:
+    """The draft batch of each funding line for `period` (created when missing), by funding.
+
+    A batch already approved or paid takes no more rows: they wait for the next run's batch.
+    """
+    fundings = sorted(set(fundings))
+    if not fundings:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO subsidies_paymentbatch (period, funding, status, created_at, drafted_by_id) "
+            "SELECT %s, f, 'draft', %s, %s FROM unnest(%s::text[]) AS f "
+            "ON CONFLICT (period, funding) DO NOTHING",
+            [period, timezone.now(), drafted_by_id, fundings],
+        )
+    return dict(
+        PaymentBatch.objects.filter(
+            period=period, funding__in=fundings, status=PaymentBatch.Status.DRAFT
+        ).values_list("funding", "id")
+    )
+
+
+def attach_to_batches(
+    award_ids: list[int], period: str, until: date, drafted_by_id: int | None = None
+) -> None:
+    """Put the awards' rows not in a batch yet, due by `until`, into the period's draft batches."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT funding FROM subsidies_payment "
+            "WHERE award_id = ANY(%s) AND batch_id IS NULL AND due_on <= %s",
+            [award_ids, until],
+        )
+        fundings = [row[0] for row in cursor.fetchall()]
+        batches = draft_batches(period, fundings, drafted_by_id)
+        for funding, batch_id in batches.items():
+            cursor.execute(
+                "UPDATE subsidies_payment SET batch_id = %s WHERE award_id = ANY(%s) "
+                "AND batch_id IS NULL AND due_on <= %s AND funding = %s",
+                [batch_id, award_ids, until, funding],
+            )
+
+
+# --- one award -----------------------------------------------------------------------------
+
+
+def due_for_award(award: Award, *, until: date, rows=None) -> list[schedules.DuePayment]:
+    ruleset = award.ruleset_version.ruleset
+    return schedules.payments_due(
+        ruleset.benefits,
+        ruleset.assessments,
+        ruleset.adjustments,
+        award_events(award, rows),
+        until=until,
+    )
+
+
+def sync_award(award: Award) -> int:
+    """Insert the award's due rows inside the windows the completed runs have already covered.
+
+    Called by the services that record a fact (naming, an assessment, a studio, an adjustment):
+    what that fact makes due in a month already run is not left for nobody. Returns the number
+    inserted. Later months are the runs' business.
+    """
+    covered = {kind: covered_until(kind) for kind in PaymentRun.Kind.values}
+    latest = max((d for d in covered.values() if d is not None), default=None)
+    if latest is None:
+        return 0
+    ruleset = award.ruleset_version.ruleset
+    rows = []
+    for payment in due_for_award(award, until=latest):
+        limit = covered[run_kind_of(ruleset, payment.kind)]
+        if limit is not None and payment.date <= limit:
+            rows.append((award.pk, payment))
+    return insert_rows(rows)
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def awards_for(window: Window):
+    """The awards that may have rows in the window (named by then, term not long over)."""
+    awards = Award.objects.filter(named_on__lte=window.until)
+    if window.since is not None:
+        awards = awards.filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=window.since - AFTER_TERM)
+        )
+    return awards
+
+
+def _chunk_rows(chunk, events_by_award, rulesets: _Rulesets, window: Window, memo: dict):
+    rows = []
+    for award_id, version_id, named_on in chunk:
+        events = [schedules.AwardEvent(date=named_on, kind="named")]
+        events.extend(events_by_award.get(award_id, ()))
+        key = (version_id, tuple(events))
+        due = memo.get(key)
+        if due is None:
+            ruleset, kinds = rulesets.get(version_id)
+            due = [
+                p
+                for p in schedules.payments_due(
+                    ruleset.benefits,
+                    ruleset.assessments,
+                    ruleset.adjustments,
+                    events,
+                    until=window.until,
+                )
+                if kinds.get(p.kind, PaymentRun.Kind.MONTHLY) == window.kind
+                and (window.since is None or p.date >= window.since)
+            ]
+            memo[key] = due
+        rows.extend((award_id, p) for p in due)
+    return rows
+
+
+def _events_by_award(award_ids: list[int]) -> dict[int, list[schedules.AwardEvent]]:
+    found: dict[int, list[schedules.AwardEvent]] = {}
+    rows = (
+        AwardEvent.objects.filter(award_id__in=award_ids, kind__in=SCHEDULE_EVENT_KINDS)
+        .order_by("award_id", "date", "id")
+        .values_list("award_id", "kind", "date", "fields")
+    )
+    for award_id, kind, when, fields in rows:
+        found.setdefault(award_id, []).append(event_from_row(kind, when, fields))
+    return found
+
+
+def execute_run(
+    run: PaymentRun,
+    *,
+    chunk_size: int = CHUNK,
+    after_chunk: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Insert the run's missing rows chunk by chunk; (created, existing).
+
+    Safe to call again on the same run or on another run of the same period at the same time:
+    each chunk inserts only what is missing. `after_chunk(n)` is called after each committed
+    chunk (the tests use it to kill a worker half-way).
+    """
+    window = window_for(run.kind, run.period)
+    ids = list(
+        awards_for(window).order_by("id").values_list("id", "ruleset_version_id", "named_on")
+    )
+    PaymentRun.objects.filter(pk=run.pk).update(
+        status=PaymentRun.Status.RUNNING,
+        started_at=timezone.now(),
+        awards_total=len(ids),
+        awards_done=0,
+        created=0,
+        existing=0,
+        error="",
+    )
+    rulesets = _Rulesets()
+    memo: dict = {}
+    created_total = existing_total = 0
+    for number, offset in enumerate(range(0, len(ids), chunk_size), start=1):
+        chunk = ids[offset : offset + chunk_size]
+        award_ids = [row[0] for row in chunk]
+        rows = _chunk_rows(chunk, _events_by_award(award_ids), rulesets, window, memo)
+        created = _insert_chunk(rows, award_ids, run, window)
+        created_total += created
+        existing_total += len(rows) - created
+        PaymentRun.objects.filter(pk=run.pk).update(
+            awards_done=F("awards_done") + len(chunk),
+            created=F("created") + created,
+            existing=F("existing") + len(rows) - created,
+        )
+        if after_chunk is not None:
+            after_chunk(number)
+    PaymentRun.objects.filter(pk=run.pk).update(
+        status=PaymentRun.Status.DONE, finished_at=timezone.now()
+    )
+    return created_total, existing_total
+
+
+def _insert_chunk(rows, award_ids, run: PaymentRun, window: Window, attempts: int = 5) -> int:
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                created = insert_rows(rows)
+                attach_to_batches(award_ids, run.period, window.until, run.started_by_id)
+            return created
+        except OperationalError as exc:  # a deadlock with a concurrent run: try the chunk again
+            if "deadlock" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+    return 0  # pragma: no cover
+
+
+def total(amounts: Iterable[Decimal]) -> Decimal:
+    return sum(amounts, Decimal("0.00"))

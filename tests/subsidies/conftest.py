@@ -1,0 +1,60 @@
+"""Fixtures of the subsidies tests: the rule sets loaded, rounds, named awards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def versions(db):
+    """The five rule sets as versions, by programme code."""
+    from programmes.models import ProgrammeVersion
+
+    call_command("load_programmes", verbosity=0)
+    return {v.programme.code: v for v in ProgrammeVersion.objects.select_related("programme")}
+
+
+@pytest.fixture
+def make_application(versions, demo_people, persona):
+    """An application of `code` by `username` for its unit, as a review would leave it."""
+    from applications.models import Application
+    from programmes.models import Round
+
+    def make(code: str = "songjiang-chief-technician", username: str = "li_ming", unit=None):
+        version = versions[code]
+        round_, _ = Round.objects.get_or_create(
+            version=version,
+            name=f"{version.programme.name} 2025",
+            defaults={"year": 2025, "opens_on": date(2025, 1, 1), "closes_on": date(2025, 3, 31)},
+        )
+        return Application.objects.create(
+            round=round_,
+            applicant=persona(username),
+            unit=unit if unit is not None else demo_people["songjiang_machinery"],
+            status=Application.Status.APPROVED,
+        )
+
+    return make
+
+
+@pytest.fixture
+def award_for(versions, demo_people, persona):
+    """An award without a declaration (imported), named on `named_on`."""
+    from subsidies.services import name_award
+
+    def make(code: str, named_on: date, username: str = "li_ming", unit_key="songjiang_machinery"):
+        person = persona(username)
+        return name_award(
+            version=versions[code],
+            name=person.display_name,
+            person=person,
+            unit=demo_people[unit_key],
+            document_number=f"{code}-{named_on.isoformat()}",
+            named_on=named_on,
+            by=persona("chen_office"),
+        )
+
+    return make
