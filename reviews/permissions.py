@@ -12,18 +12,13 @@ from portal.models import Role
 from portal.roles import assignments_of, has_role
 from reviews import workflow
 
-_RULESETS: dict[tuple[int, str], object] = {}
-
 
 def ruleset_of(application):
-    """The parsed rule set of the application's round; versions never change once saved, so
-    the parse is kept per (version, digest) for the process."""
+    """The parsed rule set of the application's round (kept per version for the process)."""
+    from reviews.selectors import ruleset_for
+
     version = application.round.version
-    key = (version.pk, version.digest)
-    ruleset = _RULESETS.get(key)
-    if ruleset is None:
-        ruleset = _RULESETS[key] = version.ruleset
-    return ruleset
+    return ruleset_for(version.pk, version.digest, load=lambda: version)
 
 
 def programme_district(application) -> str:

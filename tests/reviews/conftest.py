@@ -100,7 +100,7 @@ def make_application(make_applicant, units):
             unit=unit_obj,
             channel=channel,
             status=Application.Status.IN_REVIEW,
-            data=data or {"basic": {"name": applicant.real_name}},
+            data=data or {"person": {"name": applicant.real_name}},
             street=unit_obj.street if unit_obj else None,
             department=unit_obj.department if unit_obj else None,
             union=union or (unit_obj.union if unit_obj else None),

@@ -84,12 +84,12 @@ def test_return_keeps_field_reasons_and_resubmission_comes_back(
             stage="street_review",
             outcome="return",
             by=persona("zhao_street"),
-            field_reasons={"basic.name": "姓名与身份证不一致", "work.employer": ""},
+            field_reasons={"person.name": "姓名与身份证不一致", "work.employer": ""},
             note="请补正",
         )
     app.refresh_from_db()
     assert (app.status, app.stage) == ("returned", "street_review")
-    assert return_reasons(app) == {"basic.name": "姓名与身份证不一致"}
+    assert return_reasons(app) == {"person.name": "姓名与身份证不一致"}
     event = app.events.get(action="returned")
     assert "姓名与身份证不一致" in event.note
     assert len(mailoutbox) == 1 and "退回修改" in mailoutbox[0].subject

@@ -1,0 +1,170 @@
+"""Forms of the review pages: queue filters, decisions, score sheets, office records."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reviews.services import OUTCOME_LABELS
+
+REASON_ROWS = 5
+
+
+class QueueFilterForm(forms.Form):
+    programme = forms.ChoiceField(label=_("人才项目"), required=False)
+    round = forms.IntegerField(label=_("批次"), required=False, widget=forms.HiddenInput)
+    stage = forms.ChoiceField(label=_("阶段"), required=False)
+    q = forms.CharField(label=_("姓名/单位"), required=False, max_length=50)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("waiting", _("等待最久在前")),
+            ("-waiting", _("最新在前")),
+            ("name", _("姓名")),
+            ("submitted", _("提交时间")),
+        ],
+    )
+
+    def __init__(self, *args, programmes=(), stages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("全部")), *list(programmes)]
+        self.fields["stage"].choices = [("", _("全部")), *list(stages)]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row row-cols-lg-auto g-2 align-items-end"
+        self.helper.add_input(Submit("", _("筛选"), css_class="btn-sm"))
+
+
+class DecisionForm(forms.Form):
+    """Pass, return with a reason per field, or reject with a reason."""
+
+    outcome = forms.ChoiceField(label=_("审核结论"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("申报人可见。退回修改、不通过须写明理由。"),
+    )
+    internal_note = forms.CharField(
+        label=_("内部备注"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("仅工作人员可见。"),
+    )
+    stage = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, outcomes=(), field_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o, OUTCOME_LABELS[o]) for o in outcomes]
+        self.has_return = "return" in outcomes
+        if self.has_return:
+            options = [("", _("（选择需修改的字段）")), *list(field_choices)]
+            for i in range(REASON_ROWS):
+                self.fields[f"reason_field_{i}"] = forms.ChoiceField(
+                    label=_("退回字段%(n)s") % {"n": i + 1}, required=False, choices=options
+                )
+                self.fields[f"reason_text_{i}"] = forms.CharField(
+                    label=_("修改理由%(n)s") % {"n": i + 1}, required=False, max_length=500
+                )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def field_reasons(self) -> dict[str, str]:
+        reasons = {}
+        for i in range(REASON_ROWS if self.has_return else 0):
+            key = self.cleaned_data.get(f"reason_field_{i}")
+            text = (self.cleaned_data.get(f"reason_text_{i}") or "").strip()
+            if key and text:
+                reasons[key] = text
+        return reasons
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        note = (data.get("note") or "").strip()
+        if self.has_return:
+            for i in range(REASON_ROWS):
+                key, text = data.get(f"reason_field_{i}"), data.get(f"reason_text_{i}")
+                if key and not (text or "").strip():
+                    self.add_error(f"reason_text_{i}", _("请填写该字段的修改理由。"))
+                if (text or "").strip() and not key:
+                    self.add_error(f"reason_field_{i}", _("请选择需修改的字段。"))
+        if outcome == "return" and not (note or self.field_reasons()):
+            self.add_error("note", _("退回修改须写明理由（至少一项字段的理由或总体意见）。"))
+        if outcome == "reject" and not note:
+            self.add_error("note", _("不通过须写明理由。"))
+        return data
+
+
+class ScoreSheetForm(forms.Form):
+    """One row per item of the rule set's sheet, each at most its maximum."""
+
+    opinion = forms.CharField(
+        label=_("评审意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item_{item.code}"] = forms.DecimalField(
+                label=f"{item.code} {item.title}（{item.max_points}分）",
+                min_value=Decimal(0),
+                max_digits=6,
+                decimal_places=2,
+                required=False,
+                help_text=item.guidance,
+                error_messages={
+                    "min_value": _("得分不能为负数。"),
+                    "invalid": _("请输入数字。"),
+                    "max_decimal_places": _("最多保留两位小数。"),
+                },
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        for item in self.items:
+            value = data.get(f"item_{item.code}")
+            if value is not None and value > item.max_points:
+                self.add_error(
+                    f"item_{item.code}",
+                    _("得分不能超过该项满分%(max)s分。") % {"max": item.max_points},
+                )
+        return data
+
+    def points(self) -> dict[str, Decimal]:
+        return {
+            item.code: self.cleaned_data[f"item_{item.code}"]
+            for item in self.items
+            if self.cleaned_data.get(f"item_{item.code}") is not None
+        }
+
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("回避理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请说明需要回避的原因。")},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写理由。")},
+    )

@@ -1,0 +1,236 @@
+"""Reads of review: queues scoped by the user's roles, one application's review file.
+
+Each queue is one query (plus a constant few for the user's roles and the rule sets), scoped
+by the same rules as reviews.permissions, so a queue never lists what its user may not open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from applications.models import Application
+from portal.models import Role
+from portal.roles import assignments_of
+from programmes.models import ProgrammeVersion
+from reviews import workflow
+
+# How long a stage may take when the rule set gives no period (working days); the queue shows
+# the deadline and marks what is overdue. Publicity stages use their own length.
+STAGE_WORKING_DAYS = 10
+SORTS = {
+    "waiting": ("stage_entered_at", "id"),
+    "-waiting": ("-stage_entered_at", "-id"),
+    "name": ("applicant__real_name", "id"),
+    "submitted": ("submitted_at", "id"),
+}
+LIVE_STATUSES = (Application.Status.IN_REVIEW, Application.Status.APPROVED)
+
+_RULESETS: dict[tuple[int, str], object] = {}
+
+
+def ruleset_for(version_id: int, digest: str, load=None):
+    """The parsed rule set of a version, kept for the process (versions never change)."""
+    key = (version_id, digest)
+    ruleset = _RULESETS.get(key)
+    if ruleset is None:
+        version = load() if load else ProgrammeVersion.objects.get(pk=version_id)
+        ruleset = _RULESETS[key] = version.ruleset
+    return ruleset
+
+
+def versions_in_use() -> dict[int, object]:
+    """{version id: rule set} of the versions any round uses."""
+    pairs = list(
+        ProgrammeVersion.objects.filter(rounds__isnull=False).distinct().values_list("id", "digest")
+    )
+    return {pk: ruleset_for(pk, digest) for pk, digest in pairs}
+
+
+def _ids(user, role: str, kind: str) -> list[int]:
+    return [getattr(a, f"{kind}_id") for a in assignments_of(user) if a.role == role]
+
+
+def _office_districts(user) -> tuple[bool, set[str]]:
+    """(sees every district, the district codes) of the user's district-office roles."""
+    everywhere, codes = False, set()
+    for a in assignments_of(user):
+        if a.role == Role.DISTRICT_OFFICE and a.region_id:
+            if a.region.kind == "city":
+                everywhere = True
+            codes.add(a.region.code)
+    return everywhere, codes
+
+
+def _city_union(user) -> bool:
+    return any(
+        a.role == Role.UNION_REVIEWER and a.union_id and a.union.kind == "city"
+        for a in assignments_of(user)
+    )
+
+
+def stage_scope_q(user) -> Q | None:
+    """Q over Application: applications at a stage this user acts on, for its organisation."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    streets = _ids(user, Role.STREET_REVIEWER, "region")
+    departments = _ids(user, Role.DEPARTMENT_REVIEWER, "department")
+    unions = _ids(user, Role.UNION_REVIEWER, "union")
+    units = _ids(user, Role.UNIT_HR, "unit")
+    office_everywhere, office_districts = _office_districts(user)
+    city_union = _city_union(user)
+    parts: list[Q] = []
+    for version_id, ruleset in versions_in_use().items():
+        organiser = workflow.organiser_role(ruleset.workflow)
+        is_organiser = (
+            organiser == Role.DISTRICT_OFFICE
+            and (office_everywhere or ruleset.identity.district in office_districts)
+        ) or (organiser == Role.UNION_REVIEWER and city_union)
+        for stage in ruleset.workflow.stages:
+            role = workflow.acting_role(ruleset.workflow, stage)
+            at = Q(round__version_id=version_id, stage=stage.code)
+            if role == organiser and stage.scope in ("district", "city"):
+                if is_organiser:
+                    parts.append(at)
+            elif role == Role.STREET_REVIEWER and streets:
+                parts.append(at & Q(street_id__in=streets))
+            elif role == Role.DEPARTMENT_REVIEWER and departments:
+                parts.append(
+                    at
+                    & (
+                        Q(department_id__in=departments)
+                        | Q(department__isnull=True, unit__department_id__in=departments)
+                    )
+                )
+            elif role == Role.UNION_REVIEWER and stage.scope == "city" and city_union:
+                parts.append(at)
+            elif role == Role.UNION_REVIEWER and unions:
+                parts.append(
+                    at & (Q(union_id__in=unions) | Q(union__isnull=True, unit__union_id__in=unions))
+                )
+            elif role == Role.UNIT_HR and units:
+                parts.append(at & Q(unit_id__in=units))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def _base() -> QuerySet:
+    return Application.objects.select_related(
+        "round__version__programme", "applicant", "unit", "street"
+    ).defer("round__version__data", "data", "warn_reasons")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    programme: str = ""
+    round: int | None = None
+    stage: str = ""
+    q: str = ""
+    sort: str = "waiting"
+
+
+def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:
+    """What waits for this user's decision: live applications at a stage the user acts on, for
+    the user's street, department, union or district; filtered and sorted."""
+    filters = filters or QueueFilter()
+    scope = stage_scope_q(user)
+    if scope is None:
+        return Application.objects.none()
+    qs = _base().filter(scope, status__in=LIVE_STATUSES)
+    if filters.programme:
+        qs = qs.filter(round__version__programme__code=filters.programme)
+    if filters.round:
+        qs = qs.filter(round_id=filters.round)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.q:
+        qs = qs.filter(
+            Q(applicant__real_name__contains=filters.q) | Q(unit__name__contains=filters.q)
+        )
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["waiting"]))
+
+
+def expert_queue(user) -> QuerySet:
+    """The expert's assignments (never anything not assigned), with their sheets."""
+    from reviews.models import Assignment
+
+    return (
+        Assignment.objects.filter(expert=user)
+        .select_related(
+            "application__round__version__programme", "application__applicant", "panel", "sheet"
+        )
+        .defer("application__round__version__data", "application__data")
+        .order_by("status", "-assigned_at")
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    since: datetime | None
+    days: int
+    deadline: date | None
+    overdue: bool
+
+
+def waiting(application: Application, *, now: datetime, calendar) -> Waiting:
+    """How long the application has waited at its stage and when the stage is due."""
+    since = application.stage_entered_at
+    if since is None:
+        return Waiting(None, 0, None, False)
+    entered = timezone.localtime(since).date()
+    today = timezone.localtime(now).date()
+    try:
+        deadline = calendar.add_working_days(entered, STAGE_WORKING_DAYS)
+    except ValueError:
+        deadline = entered + timedelta(days=STAGE_WORKING_DAYS * 7 // 5)
+    return Waiting(since, (today - entered).days, deadline, today > deadline)
+
+
+def annotate_rows(applications, *, now: datetime | None = None, calendar=None) -> list:
+    """Attach stage title, waiting time and deadline to a page of applications."""
+    from programmes.selectors import working_day_calendar
+
+    now = now or timezone.now()
+    calendar = calendar or working_day_calendar()
+    rows = list(applications)
+    for app in rows:
+        version = app.round.version
+        ruleset = ruleset_for(version.pk, version.digest)
+        stage = ruleset.stage(app.stage)
+        app.stage_title = stage.title if stage else app.stage
+        app.waiting = waiting(app, now=now, calendar=calendar)
+    return rows
+
+
+def stage_choices(user) -> list[tuple[str, str]]:
+    """(code, title) of the stages of the programmes in use, for the queue's filter."""
+    seen: dict[str, str] = {}
+    for ruleset in versions_in_use().values():
+        for stage in ruleset.workflow.stages:
+            if stage.kind != "nomination":
+                seen.setdefault(stage.code, stage.title)
+    return sorted(seen.items())
+
+
+def programme_choices() -> list[tuple[str, str]]:
+    from programmes.models import Programme
+
+    return list(Programme.objects.order_by("code").values_list("code", "name"))
+
+
+def review_file(application_id: int) -> Application:
+    """One application with what its review page shows: versions, attachments, history."""
+    return (
+        Application.objects.select_related(
+            "round__version__programme", "applicant", "unit", "street", "department", "union"
+        )
+        .prefetch_related("versions", "attachments", "events__actor", "events__field_reasons")
+        .get(pk=application_id)
+    )

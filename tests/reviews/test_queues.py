@@ -1,0 +1,95 @@
+"""Queues list only what waits for the user, for the user's organisation; decisions by form."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application
+from reviews.selectors import QueueFilter, queue_for
+
+
+@pytest.fixture
+def songjiang(make_round):
+    return make_round("songjiang-chief-technician")
+
+
+def test_street_queue_holds_only_the_streets_applications(songjiang, make_application, persona):
+    here = make_application(songjiang, stage="street_review")
+    elsewhere = make_application(songjiang, unit="songjiang_training", stage="street_review")
+    at_unit = make_application(songjiang)  # still at the unit
+    school = make_application(songjiang, unit="songjiang_school", stage="department_review")
+    assert list(queue_for(persona("zhao_street"))) == [here]
+    assert list(queue_for(persona("qian_dept"))) == [school]
+    office = set(queue_for(persona("chen_office")))
+    assert office == set()
+    for app in (here, elsewhere, at_unit, school):
+        app.stage = "material_review"
+        app.save()
+    assert set(queue_for(persona("chen_office"))) == {here, elsewhere, at_unit, school}
+    assert list(queue_for(persona("zhao_street"))) == []
+    assert list(queue_for(persona("expert_a"))) == []
+    assert list(queue_for(persona("sun_finance"))) == []
+
+
+def test_queue_filters_and_sorts(songjiang, make_round, make_application, persona):
+    first = make_application(songjiang, stage="material_review", real_name="张三")
+    second = make_application(songjiang, stage="material_review", real_name="李四")
+    office = persona("chen_office")
+    assert list(queue_for(office, QueueFilter(sort="waiting"))) == [first, second]
+    assert list(queue_for(office, QueueFilter(sort="-waiting"))) == [second, first]
+    assert list(queue_for(office, QueueFilter(q="李四"))) == [second]
+    assert list(queue_for(office, QueueFilter(stage="street_review"))) == []
+    assert list(queue_for(office, QueueFilter(programme="songjiang-training-base"))) == []
+
+
+def test_queue_page_shows_waiting_and_deadline(songjiang, make_application, client, login_as):
+    app = make_application(songjiang, stage="street_review", real_name="王五")
+    login_as("zhao_street")
+    response = client.get(reverse("reviews:queue"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "王五" in body and "天" in body and "街镇" in body
+    assert reverse("reviews:detail", args=[app.pk]) in body
+
+
+def test_street_reviewer_passes_and_returns_by_form(songjiang, make_application, client, login_as):
+    one = make_application(songjiang, stage="street_review")
+    two = make_application(songjiang, stage="street_review")
+    login_as("zhao_street")
+    page = client.get(reverse("reviews:detail", args=[one.pk]))
+    assert page.status_code == 200 and "审核决定" in page.content.decode()
+    response = client.post(
+        reverse("reviews:decide", args=[one.pk]),
+        {"stage": "street_review", "outcome": "pass", "note": "原件核对无误"},
+    )
+    assert response.status_code == 302
+    one.refresh_from_db()
+    assert one.stage == "material_review"
+    # a return without reasons is refused, with what was typed kept
+    response = client.post(
+        reverse("reviews:decide", args=[two.pk]),
+        {"stage": "street_review", "outcome": "return", "internal_note": "再看看"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "退回修改须写明理由" in body and "再看看" in body
+    response = client.post(
+        reverse("reviews:decide", args=[two.pk]),
+        {
+            "stage": "street_review",
+            "outcome": "return",
+            "reason_field_0": "person.name",
+            "reason_text_0": "请补充",
+        },
+    )
+    assert response.status_code == 302
+    two.refresh_from_db()
+    assert two.status == Application.Status.RETURNED
+    # deciding again on the old stage tells the user what happened
+    response = client.post(
+        reverse("reviews:decide", args=[one.pk]),
+        {"stage": "street_review", "outcome": "pass"},
+        follow=True,
+    )
+    assert response.status_code == 403 or "未生效" in response.content.decode()
