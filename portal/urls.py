@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from portal import views
 from portal.forms import LoginForm
@@ -50,5 +50,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("workbench/", views.workbench, name="workbench"),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
