@@ -22,6 +22,11 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def get_private_storage():
+    """The storage of uploaded files (a callable, so migrations never pin a machine's path)."""
+    return private_storage
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     """A name the portal makes; the uploaded name is never used on disk."""
     suffix = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
@@ -172,7 +177,7 @@ class Attachment(models.Model):
     )
     item = models.CharField(_("材料项目"), max_length=64)
     file = models.FileField(
-        _("文件"), storage=private_storage, upload_to=attachment_path, max_length=200
+        _("文件"), storage=get_private_storage, upload_to=attachment_path, max_length=200
     )
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=64)
@@ -217,3 +222,35 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Nomination(models.Model):
+    """The unit's side of a nomination: its collective discussion and internal publicity.
+
+    沪松人社规〔2024〕1号 四(二): the unit nominates after collective discussion and at least one
+    week of publicity inside the unit; 市中政办字〔2020〕33号 第九条(二): five working days.
+    """
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="nomination"
+    )
+    discussed_on = models.DateField(_("集体讨论日期"), null=True, blank=True)
+    discussion_note = models.TextField(_("集体讨论情况"), blank=True)
+    publicity_starts_on = models.DateField(_("内部公示开始"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("内部公示结束"), null=True, blank=True)
+    objections = models.TextField(_("公示期间异议及处理"), blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("推荐经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    nominated_at = models.DateTimeField(_("推荐时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位推荐")
+        verbose_name_plural = _("单位推荐")
+
+    def __str__(self) -> str:
+        return str(self.application)

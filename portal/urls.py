@@ -50,6 +50,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("workbench/", views.workbench, name="workbench"),
+    path("", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -191,7 +191,8 @@ class FormField(_Model):
 
     `max_length` is a hard limit in characters; `target_length` the length the text asks for
     ("500字左右"): the form shows it, and `max_length` leaves the tolerance (documented per
-    rule set). `fact`: the applicant fact (programmes.facts) this field fills.
+    rule set). `fact`: the applicant fact (programmes.facts) this field fills. A date is in the
+    past or today unless `allow_future` (an appointment that runs on, say).
     """
 
     code: Code
@@ -206,10 +207,13 @@ class FormField(_Model):
     max_value: Decimal | None = None
     suffix: str | None = None
     fact: str | None = None
+    allow_future: bool = False
     source: Source | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
+        if self.allow_future and self.type != "date":
+            raise ValueError(f"字段“{self.code}”：allow_future 只适用于 date")
         if self.type in CHOICE_TYPES:
             if not self.choices:
                 raise ValueError(f"字段“{self.code}”类型为 {self.type}，应给出 choices")

@@ -1,0 +1,429 @@
+"""The declaration form, built from a rule set's `form` (no programme is written here).
+
+Each `fields` section becomes a Django form, each `table` section a formset; both are prefixed
+with the section code so one page holds the whole declaration. Drafts are lenient: whatever the
+applicant typed is kept (a value that does not validate is stored as typed and shown with its
+message), so nothing is ever lost; submission is strict (`required`, every check).
+
+Application.data, the shape shared with the PDF forms and the review pages:
+`{section_code: {field_code: value}}` for a `fields` section and
+`{section_code: [{column_code: value}, ...]}` for a `table` section; values are JSON-native
+(dates as "YYYY-MM-DD", decimals as strings, multichoice as a list of codes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, RegexValidator
+from django.utils.translation import gettext as _
+
+from portal.identity import clean_credit_code, clean_id_number
+
+PHONE = RegexValidator(
+    r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$",
+    "请输入有效的电话号码（手机 11 位，或区号-号码）",
+)
+# Unit.Kind of the portal -> the `unit_kind` fact of programmes.facts.
+UNIT_KIND_FACT = {
+    "enterprise": "enterprise",
+    "public_institution": "public_institution",
+    "school": "vocational_college",
+    "training_institution": "training_institution",
+    "industrial_park": "industrial_park",
+    "association": "industry_association",
+}
+
+
+class TableFormSet(forms.BaseFormSet):
+    """A repeating table: rows left entirely empty are ignored, row limits from the rule set."""
+
+    section = None
+
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        section = self.section
+        if section.max_rows and len(rows) > section.max_rows:
+            raise ValidationError(_("最多填写 %(n)s 行") % {"n": section.max_rows})
+        if self.strict and section.min_rows and len(rows) < section.min_rows:
+            raise ValidationError(_("至少填写 %(n)s 行") % {"n": section.min_rows})
+
+
+class SectionForm(forms.Form):
+    """A plain section of the form; `strict` decides whether `required` is enforced."""
+
+    section = None
+
+    def __init__(self, *args, strict: bool = False, today: date | None = None, **kwargs):
+        self.strict = strict
+        self.today = today or date.today()
+        super().__init__(*args, **kwargs)
+        spec = self.section
+        columns = spec.columns if spec.kind == "table" else spec.fields
+        for item in columns:
+            self.fields[item.code] = form_field(item, strict=strict)
+            widget = self.fields[item.code].widget
+            if isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            elif not isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-control"
+        self.specs = {item.code: item for item in columns}
+
+    def clean(self):
+        cleaned = super().clean()
+        for code, spec in self.specs.items():
+            value = cleaned.get(code)
+            if spec.type == "date" and value and not spec.allow_future and value > self.today:
+                self.add_error(code, _("日期不能晚于今天（%(d)s）") % {"d": self.today.isoformat()})
+        within = getattr(self.section, "within_years", None)
+        if within and cleaned.get(within.column):
+            earliest = years_before(self.today, within.years)
+            if cleaned[within.column] < earliest:
+                self.add_error(
+                    within.column,
+                    _("只填写近%(y)s年内（%(d)s 以后）的情况，这一行太早了")
+                    % {"y": within.years, "d": earliest.isoformat()},
+                )
+        return cleaned
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class IdNumberField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return clean_id_number(value)
+        except ValidationError:
+            raise
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class CreditCodeField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return clean_credit_code(value)
+        except ValidationError:
+            raise
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def _length_help(item) -> str:
+    parts = [item.help or ""]
+    if item.target_length:
+        parts.append(
+            _("%(n)s字左右（不超过%(m)s字）") % {"n": item.target_length, "m": item.max_length}
+        )
+    elif item.max_length and item.type == "textarea":
+        parts.append(_("不超过%(m)s字") % {"m": item.max_length})
+    return "；".join(p for p in parts if p)
+
+
+def form_field(item, *, strict: bool) -> forms.Field:
+    """The Django field for one rule-set field (messages in Chinese)."""
+    required = bool(item.required and strict)
+    common = {"label": item.label, "required": required, "help_text": _length_help(item)}
+    messages = {
+        "required": _("请填写%(label)s") % {"label": item.label},
+        "max_length": _("%(label)s最多%(n)s个字，现在有%%(show_value)d个字")
+        % {"label": item.label, "n": item.max_length or 0},
+        "invalid": _("%(label)s格式不正确") % {"label": item.label},
+        "invalid_choice": _("请从列表中选择%(label)s") % {"label": item.label},
+        "max_value": _("%(label)s不能大于%%(limit_value)s") % {"label": item.label},
+        "min_value": _("%(label)s不能小于%%(limit_value)s") % {"label": item.label},
+    }
+    kind = item.type
+    if kind in ("text", "textarea"):
+        widget = forms.Textarea(attrs={"rows": 6 if (item.max_length or 0) > 300 else 3})
+        if kind == "text":
+            widget = forms.TextInput()
+        if item.max_length:
+            widget.attrs["data-max-length"] = item.max_length
+        if item.target_length:
+            widget.attrs["data-target-length"] = item.target_length
+        return forms.CharField(
+            max_length=item.max_length, widget=widget, error_messages=messages, **common
+        )
+    if kind == "date":
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            error_messages={**messages, "invalid": _("请输入有效日期（年-月-日）")},
+            **common,
+        )
+    if kind == "integer":
+        return forms.IntegerField(
+            min_value=item.min_value, max_value=item.max_value, error_messages=messages, **common
+        )
+    if kind == "decimal":
+        return forms.DecimalField(
+            min_value=item.min_value,
+            max_value=item.max_value,
+            max_digits=14,
+            decimal_places=2,
+            error_messages={**messages, "invalid": _("请输入数字")},
+            **common,
+        )
+    if kind == "choice":
+        choices = [("", "——请选择——")] + [(c.code, c.label) for c in item.choices]
+        return forms.ChoiceField(choices=choices, error_messages=messages, **common)
+    if kind == "multichoice":
+        return forms.MultipleChoiceField(
+            choices=[(c.code, c.label) for c in item.choices],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={**messages, "required": _("请至少选择一项%(l)s") % {"l": item.label}},
+            **common,
+        )
+    if kind == "bool":
+        return forms.TypedChoiceField(
+            choices=[("", "——请选择——"), ("true", "是"), ("false", "否")],
+            coerce=lambda v: v == "true",
+            empty_value=None,
+            error_messages=messages,
+            **common,
+        )
+    if kind == "id_number":
+        return IdNumberField(max_length=18, error_messages=messages, **common)
+    if kind == "credit_code":
+        return CreditCodeField(max_length=18, error_messages=messages, **common)
+    if kind == "phone":
+        return forms.CharField(max_length=20, validators=[PHONE], error_messages=messages, **common)
+    if kind == "email":
+        return forms.CharField(
+            max_length=100,
+            validators=[EmailValidator(_("请输入有效的电子邮箱"))],
+            error_messages=messages,
+            **common,
+        )
+    raise ValueError(f"unknown field type {kind}")
+
+
+def section_form_class(section) -> type[SectionForm]:
+    return type(f"{section.code.title()}Form", (SectionForm,), {"section": section})
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return value
+
+
+def from_json(item, value: Any) -> Any:
+    """A stored value as the form's initial data (the widgets' own format)."""
+    if value is None:
+        return ""
+    if item.type == "bool" and isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+@dataclass
+class Declaration:
+    """The bound forms of one declaration, built from the rule set and the submitted data."""
+
+    ruleset: Any
+    strict: bool = False
+    today: date | None = None
+    sections: list = field(default_factory=list)
+
+    @classmethod
+    def from_post(cls, ruleset, post, *, strict=False, today=None) -> Declaration:
+        declaration = cls(ruleset, strict, today)
+        for section in ruleset.form.sections:
+            form_class = section_form_class(section)
+            kwargs = {"strict": strict, "today": today}
+            if section.kind == "table":
+                formset_class = forms.formset_factory(
+                    form_class, formset=TableFormSet, extra=0, can_delete=True
+                )
+                formset_class.section = section
+                bound = formset_class(post, prefix=section.code, form_kwargs=kwargs)
+                bound.strict = strict
+            else:
+                bound = form_class(post, prefix=section.code, **kwargs)
+            declaration.sections.append((section, bound))
+        return declaration
+
+    @classmethod
+    def from_data(cls, ruleset, data: dict, *, strict=False, today=None) -> Declaration:
+        """Bind stored data, so a draft shows its messages when it is opened again."""
+        return cls.from_post(ruleset, as_post(ruleset, data), strict=strict, today=today)
+
+    def is_valid(self) -> bool:
+        return all(bound.is_valid() for _, bound in self.sections)
+
+    def data(self) -> dict:
+        """The values to store: cleaned where valid, else as typed (nothing is lost)."""
+        stored: dict = {}
+        for section, bound in self.sections:
+            bound.is_valid()
+            if section.kind == "table":
+                rows = []
+                for row in bound.forms:
+                    if not row.has_changed() or bound._should_delete_form(row):
+                        continue
+                    rows.append(_values(section.columns, row))
+                stored[section.code] = rows
+            else:
+                stored[section.code] = _values(section.fields, bound)
+        return stored
+
+    def errors(self) -> dict[str, list[str]]:
+        """Messages by input name (`section-field`, `section-0-column`, `section` for a table)."""
+        found: dict[str, list[str]] = {}
+        for section, bound in self.sections:
+            bound.is_valid()
+            if section.kind == "table":
+                for index, row in enumerate(bound.forms):
+                    for name, messages in row.errors.items():
+                        key = f"{section.code}-{index}-{name}"
+                        found[key] = list(messages)
+                if bound.non_form_errors():
+                    found[section.code] = list(bound.non_form_errors())
+            else:
+                for name, messages in bound.errors.items():
+                    key = section.code if name == "__all__" else f"{section.code}-{name}"
+                    found[key] = list(messages)
+        return found
+
+
+def _values(items, form) -> dict:
+    values = {}
+    cleaned = getattr(form, "cleaned_data", {}) or {}
+    for item in items:
+        if item.code in form.errors or item.code not in cleaned:
+            raw = (
+                form.data.getlist(form.add_prefix(item.code))
+                if item.type == "multichoice"
+                else (form.data.get(form.add_prefix(item.code), ""))
+            )
+            values[item.code] = raw
+        else:
+            values[item.code] = to_json(cleaned[item.code])
+    return {k: v for k, v in values.items() if v not in ("", None, [])}
+
+
+def as_post(ruleset, data: dict):
+    """Stored data as the POST the page would send (to bind forms and formsets)."""
+    from django.http import QueryDict
+
+    post = QueryDict(mutable=True)
+    for section in ruleset.form.sections:
+        stored = data.get(section.code)
+        if section.kind == "table":
+            rows = stored if isinstance(stored, list) else []
+            post[f"{section.code}-TOTAL_FORMS"] = str(len(rows))
+            post[f"{section.code}-INITIAL_FORMS"] = "0"
+            for index, row in enumerate(rows):
+                for item in section.columns:
+                    _put(post, f"{section.code}-{index}-{item.code}", item, row.get(item.code))
+        else:
+            values = stored if isinstance(stored, dict) else {}
+            for item in section.fields:
+                _put(post, f"{section.code}-{item.code}", item, values.get(item.code))
+    return post
+
+
+def _put(post, name: str, item, value) -> None:
+    if value in (None, ""):
+        return
+    if item.type == "multichoice":
+        post.setlist(name, [str(v) for v in (value if isinstance(value, list) else [value])])
+    else:
+        post[name] = str(from_json(item, value))
+
+
+def field_values(ruleset, data: dict) -> dict[str, Any]:
+    """Every plain field's stored value by code (the last section wins on a repeated code)."""
+    values = {}
+    for section in ruleset.form.sections:
+        if section.kind == "fields":
+            values.update(data.get(section.code) or {})
+    return values
+
+
+def facts_from_data(ruleset, data: dict, *, unit=None) -> dict:
+    """The eligibility facts the applicant stated on the form (fields with `fact:`).
+
+    A table named `awards` with columns `awarded_on`, `level` and `kind` gives the `awards`
+    fact. The unit's kind gives `unit_kind` when the form does not ask for it. Values that do not
+    validate are left out, so the check asks for them ("缺少…信息") rather than misjudge them.
+    """
+    facts: dict[str, Any] = {}
+    organisation: dict[str, Any] = {}
+    for section in ruleset.form.sections:
+        stored = data.get(section.code)
+        if section.kind == "table":
+            codes = {c.code for c in section.columns}
+            if section.code == "awards" and {"awarded_on", "level", "kind"} <= codes:
+                facts["awards"] = [
+                    {"date": r["awarded_on"], "level": r["level"], "kind": r["kind"]}
+                    for r in (stored or [])
+                    if isinstance(r, dict)
+                    and r.get("awarded_on")
+                    and r.get("level")
+                    and r.get("kind")
+                ]
+            continue
+        for item in section.fields:
+            if not item.fact or not isinstance(stored, dict) or item.code not in stored:
+                continue
+            value = _fact_value(item, stored[item.code])
+            if value is None:
+                continue
+            head, _, tail = item.fact.partition(".")
+            if head == "organisation":
+                organisation[tail] = value
+            else:
+                facts[head] = value
+    if organisation:
+        facts["organisation"] = organisation
+    if unit is not None and "unit_kind" not in facts:
+        kind = UNIT_KIND_FACT.get(unit.kind)
+        if kind:
+            facts["unit_kind"] = kind
+    return facts
+
+
+def _fact_value(item, value):
+    if value in ("", None):
+        return None
+    if item.type == "bool":
+        return value if isinstance(value, bool) else {"true": True, "false": False}.get(value)
+    if item.type == "multichoice":
+        return value if isinstance(value, list) else None
+    if item.type == "date":
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if item.type == "choice" and value not in {c.code for c in item.choices}:
+        return None
+    return value
+
+
+def missing_materials(ruleset, items_uploaded: set[str]) -> list:
+    """The checklist's required items not yet uploaded."""
+    return [c for c in ruleset.form.checklist if c.required and c.code not in items_uploaded]

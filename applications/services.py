@@ -1,0 +1,449 @@
+"""State changes of the declaration: start, save a draft, attach, submit, withdraw, nominate.
+
+Each service locks the application it changes, writes the audit row in the same transaction and
+sends mail after commit (STYLE.md). Errors are `ApplicationError` with a Chinese message, and
+`field` naming the input it concerns when there is one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from applications import declaration
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    Attachment,
+    Channel,
+    Nomination,
+)
+from applications.uploads import UploadRejected, check_upload
+from portal.models import Role, Unit
+from portal.notifications import notify
+from portal.roles import has_role, scopes
+from programmes import eligibility
+from programmes.calendar import UnknownCalendarYear
+from programmes.selectors import working_day_calendar
+
+EDITABLE = (Application.Status.DRAFT, Application.Status.RETURNED)
+
+
+class ApplicationError(ValueError):
+    def __init__(self, message: str, *, field: str | None = None, errors: dict | None = None):
+        super().__init__(message)
+        self.field = field
+        self.errors = errors or {}
+
+
+def _event(application, *, by, action, note="", from_status="", from_stage="", internal=""):
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=application.status,
+        from_stage=from_stage,
+        to_stage=application.stage,
+        note=note,
+        internal_note=internal,
+    )
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("round__version")
+        .get(pk=application.pk)
+    )
+
+
+def ruleset_of(application: Application):
+    return application.round.version.ruleset
+
+
+def applicant_units(user) -> list:
+    """The units an organisation account applies for (its applicant_org assignments)."""
+    return scopes(user, Role.APPLICANT_ORG, "unit")
+
+
+def start_application(*, round, by, channel: str, unit=None, today: date | None = None):
+    """Open a draft for `by` in `round` (one live application per round and applicant)."""
+    today = today or timezone.localdate()
+    ruleset = round.version.ruleset
+    if not round.is_open_on(today):
+        raise ApplicationError(
+            f"“{round.name}”的申报时间为 {round.opens_on} 至 {round.closes_on}，现在不能申报。"
+        )
+    channels = {c.code: c for c in ruleset.eligibility.channels}
+    if channel not in channels:
+        raise ApplicationError("请选择推荐方式。", field="channel")
+    window = channels[channel].window
+    # A channel's window is dated for the round of the text's year (上海工匠 2024: self-nomination
+    # 6月12日—7月15日); a round of another year runs on the round's own dates.
+    if window and window.opens.year == round.year and not (window.opens <= today <= window.closes):
+        raise ApplicationError(
+            f"“{channels[channel].label}”的申报时间为 {window.opens} 至 {window.closes}。",
+            field="channel",
+        )
+    kind = ruleset.identity.applicant_kind
+    if kind in ("organisation", "project"):
+        if unit is None or unit not in applicant_units(by):
+            raise ApplicationError("请以申报单位的账号申报本项目，并选择本单位。", field="unit")
+    elif channel == Channel.UNIT and unit is None:
+        raise ApplicationError("单位推荐须选择所在单位。", field="unit")
+    if channel == "union":
+        union = unit.union if unit else None
+        if union is None:
+            raise ApplicationError("所在单位没有登记所属工会，不能通过工会推荐。", field="unit")
+        if channels[channel].requires_unit_selection_held and not union.held_own_selection:
+            raise ApplicationError(
+                f"“{union.name}”未开展本地区（系统、行业）工匠培养选树，不能以工会推荐形式申报。",
+                field="channel",
+            )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                round=round,
+                applicant=by,
+                unit=unit,
+                channel=channel,
+                street=getattr(unit, "street", None),
+                department=getattr(unit, "department", None),
+                union=getattr(unit, "union", None),
+                stage=ruleset.workflow.stages[0].code,
+            )
+            _event(application, by=by, action="created", note="创建申报草稿")
+    except IntegrityError:
+        raise ApplicationError("您在本批次已有一份申报，请在“我的申报”中继续填写。") from None
+    return application
+
+
+def save_draft(*, application: Application, post, by) -> tuple[Application, dict]:
+    """Store what the form holds now (autosave or 保存草稿); returns the messages by input."""
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status not in EDITABLE:
+            raise ApplicationError("申报已提交，不能再修改；如需修改请等待退回。")
+        bound = declaration.Declaration.from_post(
+            ruleset_of(application), post, today=timezone.localdate()
+        )
+        application.data = bound.data()
+        reasons = {
+            key.removeprefix("warn_reason-"): value.strip()
+            for key, value in post.items()
+            if key.startswith("warn_reason-") and value.strip()
+        }
+        if reasons or any(k.startswith("warn_reason-") for k in post):
+            application.warn_reasons = reasons
+        application.revision += 1
+        application.save(update_fields=["data", "warn_reasons", "revision", "updated_at"])
+    return application, bound.errors()
+
+
+def precheck(application: Application, *, on: date | None = None) -> list:
+    """The eligibility checks on what the form holds now (the same rules as `simulate`)."""
+    ruleset = ruleset_of(application)
+    facts = declaration.facts_from_data(ruleset, application.data, unit=application.unit)
+    try:
+        return eligibility.evaluate(
+            ruleset.eligibility, facts, on=on or timezone.localdate(), channel=application.channel
+        )
+    except ValueError as exc:  # a stored value the facts model refuses
+        return [eligibility.CheckResult("facts", "fail", str(exc), "", ())]
+
+
+def add_attachment(*, application: Application, item: str, upload, by) -> Attachment:
+    ruleset = ruleset_of(application)
+    items = {c.code: c for c in ruleset.form.checklist}
+    if item not in items:
+        raise ApplicationError("请选择材料项目。", field="item")
+    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    try:
+        checked = check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES)
+    except UploadRejected as exc:
+        raise ApplicationError(f"“{upload.name}”：{exc}", field="file") from exc
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status not in EDITABLE:
+            raise ApplicationError("申报已提交，不能再上传材料。")
+        attachment = Attachment(
+            application=application,
+            item=item,
+            original_name=upload.name[:200],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+        attachment.file.save("upload", ContentFile(data), save=False)
+        attachment.save()
+        _event(application, by=by, action="attachment", note=f"上传材料：{items[item].title}")
+    return attachment
+
+
+def remove_attachment(*, attachment: Attachment, by) -> None:
+    with transaction.atomic():
+        application = _lock(attachment.application)
+        if application.status not in EDITABLE:
+            raise ApplicationError("申报已提交，不能再删除材料。")
+        title = attachment.item
+        attachment.file.delete(save=False)
+        attachment.delete()
+        _event(application, by=by, action="attachment", note=f"删除材料：{title}")
+
+
+def submission_problems(application: Application, *, on: date) -> dict[str, list[str]]:
+    """Everything that stops a submission, by input name ("" for the whole form)."""
+    ruleset = ruleset_of(application)
+    strict = declaration.Declaration.from_data(ruleset, application.data, strict=True, today=on)
+    problems = strict.errors()
+    checks = precheck(application, on=on)
+    failed = [c for c in checks if c.result == "fail"]
+    if failed:
+        problems.setdefault("", []).extend(
+            f"不符合申报条件：{c.message}（{c.source}）" for c in failed
+        )
+    for check in checks:
+        if check.result == "warn" and not application.warn_reasons.get(check.code):
+            problems.setdefault(f"warn_reason-{check.code}", []).append(
+                "请写明情况说明（经办人员审核时会看到）"
+            )
+    uploaded = set(application.attachments.values_list("item", flat=True))
+    for item in declaration.missing_materials(ruleset, uploaded):
+        problems.setdefault(f"material-{item.code}", []).append(f"请上传：{item.title}")
+    return problems
+
+
+def submit_application(*, application: Application, by, on: date | None = None):
+    """Freeze a version (data, checks, reasons, rule-set version) and hand it to review."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status not in EDITABLE:
+            raise ApplicationError("此申报已经提交，不能重复提交。")
+        first = application.status == Application.Status.DRAFT
+        if first and not application.round.is_open_on(on):
+            raise ApplicationError(f"申报已于 {application.round.closes_on} 截止，不能再提交。")
+        problems = submission_problems(application, on=on)
+        if problems:
+            raise ApplicationError("申报还有需要补充或更正的内容，请按提示修改。", errors=problems)
+        checks = precheck(application, on=on)
+        number = application.versions.count() + 1
+        ApplicationVersion.objects.create(
+            application=application,
+            number=number,
+            data=application.data,
+            checks=[
+                {"code": c.code, "result": c.result, "message": c.message, "source": c.source}
+                for c in checks
+            ],
+            warn_reasons=application.warn_reasons,
+            ruleset_version=application.round.version,
+            submitted_at=timezone.now(),
+            submitted_by=by,
+        )
+        from_status, from_stage = application.status, application.stage
+        application.status = Application.Status.IN_REVIEW
+        application.submitted_at = timezone.now()
+        application.save(update_fields=["status", "submitted_at", "updated_at"])
+        _event(
+            application,
+            by=by,
+            action="submitted",
+            note=f"提交第{number}版",
+            from_status=from_status,
+            from_stage=from_stage,
+        )
+        from reviews import services as review_services
+
+        if first:
+            review_services.start_review(application=application, by=by)
+        else:
+            review_services.resume_after_revision(application=application, by=by)
+        notify(
+            recipients=[application.applicant.email],
+            subject=f"申报已提交：{application.round.name}",
+            body=f"您的申报（第{number}版）已提交，请在平台上查看办理进度。",
+        )
+    return application
+
+
+def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
+    with transaction.atomic():
+        application = _lock(application)
+        if application.status in (
+            Application.Status.NAMED,
+            Application.Status.REJECTED,
+            Application.Status.WITHDRAWN,
+        ):
+            raise ApplicationError("该申报已办结，不能撤回。")
+        from_status = application.status
+        application.status = Application.Status.WITHDRAWN
+        application.save(update_fields=["status", "updated_at"])
+        _event(application, by=by, action="withdrawn", note=reason, from_status=from_status)
+    return application
+
+
+# --- the unit's nomination -------------------------------------------------------------------
+
+
+def unit_stages(ruleset, channel: str) -> list:
+    """The unit-side stages (unit HR acts) that apply to this channel, in order."""
+    return [
+        s
+        for s in ruleset.workflow.stages
+        if s.role == "unit_hr"
+        and s.kind in ("unit_review", "internal_publicity")
+        and (s.channels is None or channel in s.channels)
+    ]
+
+
+def nominated_count(application: Application) -> int:
+    """How many of the unit's people in this round the unit has already put forward."""
+    return (
+        Nomination.objects.filter(
+            application__round=application.round,
+            application__unit=application.unit,
+            discussed_on__isnull=False,
+        )
+        .exclude(application=application)
+        .exclude(
+            application__status__in=[Application.Status.WITHDRAWN, Application.Status.REJECTED]
+        )
+        .count()
+    )
+
+
+def can_nominate_for(user, application: Application) -> bool:
+    return application.unit_id is not None and any(
+        u.pk == application.unit_id for u in scopes(user, Role.UNIT_HR, "unit")
+    )
+
+
+def record_discussion(
+    *, application: Application, by, discussed_on: date, note: str, outcome: str, today=None
+):
+    """The unit's collective discussion: pass (within the per-unit cap), return or reject."""
+    today = today or timezone.localdate()
+    if not can_nominate_for(by, application):
+        raise ApplicationError("只能办理本单位的推荐。")
+    if discussed_on > today:
+        raise ApplicationError("讨论日期不能晚于今天。", field="discussed_on")
+    ruleset = ruleset_of(application)
+    stage = _unit_stage(ruleset, application, "unit_review")
+    with transaction.atomic():
+        application = _lock(application)
+        if application.stage != stage.code:
+            raise ApplicationError("该申报当前不在单位推荐环节，可能已由他人办理，请刷新。")
+        channel = next(
+            (c for c in ruleset.eligibility.channels if c.code == application.channel), None
+        )
+        if outcome == "pass" and channel and channel.cap_per_unit:
+            # Lock the unit so two HR staff cannot both take its last place.
+            Unit.objects.select_for_update().get(pk=application.unit_id)
+            if nominated_count(application) >= channel.cap_per_unit:
+                raise ApplicationError(
+                    f"每个单位限推荐{channel.cap_per_unit}人，本单位在本批次已推荐"
+                    f"{nominated_count(application)}人，不能再推荐。",
+                    field="outcome",
+                )
+        nomination, _ = Nomination.objects.get_or_create(application=application)
+        if outcome == "pass":
+            nomination.discussed_on = discussed_on
+            nomination.discussion_note = note
+            nomination.save(update_fields=["discussed_on", "discussion_note"])
+    from reviews import services as review_services
+
+    review_services.decide(
+        application=application,
+        stage=stage.code,
+        outcome=outcome,
+        by=by,
+        note=f"集体讨论（{discussed_on}）：{note}",
+    )
+    return nomination
+
+
+def publicity_long_enough(ruleset, starts_on: date, ends_on: date) -> str | None:
+    """The problem with the unit's internal publicity dates, or None (四(二); 第九条(二))."""
+    rule = ruleset.eligibility.internal_publicity
+    if ends_on < starts_on:
+        return "公示结束日期不能早于开始日期。"
+    if rule is None:
+        return None
+    if rule.days and (ends_on - starts_on).days + 1 < rule.days:
+        return f"内部公示不少于{rule.days}天（{rule.source}），{starts_on} 至 {ends_on} 只有{(ends_on - starts_on).days + 1}天。"
+    if rule.working_days:
+        calendar = working_day_calendar()
+        try:
+            count = sum(
+                1
+                for n in range((ends_on - starts_on).days + 1)
+                if calendar.is_working_day(starts_on + timedelta(days=n))
+            )
+        except UnknownCalendarYear as exc:
+            return str(exc)
+        if count < rule.working_days:
+            return f"内部公示不少于{rule.working_days}个工作日（{rule.source}），所填期间只有{count}个工作日。"
+    return None
+
+
+def record_internal_publicity(
+    *,
+    application: Application,
+    by,
+    starts_on: date,
+    ends_on: date,
+    objections: str,
+    outcome: str,
+    today=None,
+):
+    """The publicity inside the unit, once it is over: pass on to the street, or reject."""
+    today = today or timezone.localdate()
+    if not can_nominate_for(by, application):
+        raise ApplicationError("只能办理本单位的推荐。")
+    ruleset = ruleset_of(application)
+    problem = publicity_long_enough(ruleset, starts_on, ends_on)
+    if problem:
+        raise ApplicationError(problem, field="ends_on")
+    if ends_on >= today:
+        raise ApplicationError("公示期结束后才能办理（结束日期应早于今天）。", field="ends_on")
+    stage = _unit_stage(ruleset, application, "internal_publicity")
+    with transaction.atomic():
+        application = _lock(application)
+        if application.stage != stage.code:
+            raise ApplicationError("该申报当前不在单位公示环节，可能已由他人办理，请刷新。")
+        nomination, _ = Nomination.objects.get_or_create(application=application)
+        nomination.publicity_starts_on = starts_on
+        nomination.publicity_ends_on = ends_on
+        nomination.objections = objections
+        nomination.nominated_by = by
+        nomination.nominated_at = timezone.now()
+        nomination.save()
+    from reviews import services as review_services
+
+    review_services.decide(
+        application=application,
+        stage=stage.code,
+        outcome=outcome,
+        by=by,
+        note=f"单位内部公示 {starts_on} 至 {ends_on}；异议：{objections or '无'}",
+    )
+    return nomination
+
+
+def _unit_stage(ruleset, application, kind: str):
+    for stage in unit_stages(ruleset, application.channel):
+        if stage.kind == kind:
+            return stage
+    raise ApplicationError("本项目的这种推荐方式没有这一环节。")
+
+
+def is_unit_hr(user) -> bool:
+    return has_role(user, Role.UNIT_HR)

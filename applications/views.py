@@ -1,0 +1,475 @@
+"""The applicant's and the unit's pages: thin views over applications.services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from applications import declaration, services
+from applications.forms import AttachmentForm, DiscussionForm, PublicityForm, StartForm
+from applications.models import Application, Attachment
+from applications.permissions import can_edit, can_view, own_applications, unit_applications
+from portal.models import Unit
+from programmes.models import Round
+from reviews import services as review_services
+
+RESULT_STYLE = {"pass": "success", "warn": "warning", "fail": "danger"}
+RESULT_LABEL = {"pass": "符合", "warn": "需说明", "fail": "不符合"}
+
+
+def _application(request, pk: int, *, edit: bool = False) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "round__version__programme", "unit", "street", "department", "applicant"
+        ),
+        pk=pk,
+    )
+    allowed = can_edit(request.user, application) if edit else can_view(request.user, application)
+    if not allowed:
+        # Not found rather than forbidden: nobody learns which numbers exist.
+        raise Http404("没有找到该申报")
+    return application
+
+
+@login_required
+def mine(request):
+    applications = (
+        own_applications(request.user)
+        .select_related("round__version__programme", "unit")
+        .order_by("-updated_at")
+    )
+    return render(request, "applications/mine.html", {"applications": applications})
+
+
+@login_required
+def start(request, round_id: int):
+    round = get_object_or_404(Round.objects.select_related("version__programme"), pk=round_id)
+    ruleset = round.version.ruleset
+    existing = own_applications(request.user).filter(round=round).exclude(status="withdrawn")
+    if existing.exists():
+        return redirect("applications:edit", pk=existing.first().pk)
+    if ruleset.identity.applicant_kind in ("organisation", "project"):
+        units = Unit.objects.filter(pk__in=[u.pk for u in services.applicant_units(request.user)])
+    else:
+        units = Unit.objects.order_by("name")
+    form = StartForm(request.POST or None, ruleset=ruleset, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.start_application(
+                round=round,
+                by=request.user,
+                channel=form.cleaned_data["channel"],
+                unit=form.cleaned_data["unit"],
+            )
+        except services.ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "已创建申报草稿，填写内容会自动保存。")
+            return redirect("applications:edit", pk=application.pk)
+    return render(
+        request, "applications/start.html", {"round": round, "ruleset": ruleset, "form": form}
+    )
+
+
+def _checks_context(application, today):
+    checks = services.precheck(application, on=today)
+    return [
+        {
+            "code": c.code,
+            "result": c.result,
+            "style": RESULT_STYLE[c.result],
+            "label": RESULT_LABEL[c.result],
+            "message": c.message,
+            "source": c.source,
+            "reason": application.warn_reasons.get(c.code, ""),
+        }
+        for c in checks
+    ]
+
+
+def _edit_context(application, bound, errors, *, today, problems=None):
+    ruleset = services.ruleset_of(application)
+    attachments = list(application.attachments.order_by("item", "uploaded_at"))
+    uploaded = {a.item for a in attachments}
+    checklist = [
+        {
+            "item": item,
+            "files": [a for a in attachments if a.item == item.code],
+            "done": item.code in uploaded,
+            "problems": (problems or {}).get(f"material-{item.code}", []),
+        }
+        for item in ruleset.form.checklist
+    ]
+    return {
+        "application": application,
+        "ruleset": ruleset,
+        "sections": bound.sections,
+        "errors": errors,
+        "checks": _checks_context(application, today),
+        "checklist": checklist,
+        "missing": [c for c in checklist if c["item"].required and not c["done"]],
+        "attachment_form": AttachmentForm(ruleset=ruleset),
+        "problems": problems or {},
+        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1024 // 1024,
+        "returned": application.events.filter(action="returned").order_by("at", "id").last()
+        if application.status == Application.Status.RETURNED
+        else None,
+        "reasons": {
+            key.replace(".", "-", 1): [reason]
+            for key, reason in review_services.return_reasons(application).items()
+        }
+        if application.status == Application.Status.RETURNED
+        else {},
+    }
+
+
+@login_required
+def edit(request, pk: int):
+    application = _application(request, pk, edit=True)
+    today = timezone.localdate()
+    if application.status not in services.EDITABLE:
+        return redirect("applications:detail", pk=application.pk)
+    ruleset = services.ruleset_of(application)
+    problems = None
+    if request.method == "POST":
+        try:
+            application, errors = services.save_draft(
+                application=application, post=request.POST, by=request.user
+            )
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+            return redirect("applications:detail", pk=application.pk)
+        bound = declaration.Declaration.from_post(ruleset, request.POST, today=today)
+        if request.POST.get("action") == "submit":
+            try:
+                services.submit_application(application=application, by=request.user)
+            except services.ApplicationError as exc:
+                problems = exc.errors
+                messages.error(request, str(exc))
+                bound = declaration.Declaration.from_post(
+                    ruleset, request.POST, strict=True, today=today
+                )
+                errors = bound.errors()
+            else:
+                messages.success(request, "申报已提交，请留意办理进度。")
+                return redirect("applications:detail", pk=application.pk)
+        else:
+            messages.success(request, "草稿已保存。")
+    else:
+        bound = declaration.Declaration.from_data(ruleset, application.data, today=today)
+        errors = bound.errors()
+    context = _edit_context(application, bound, errors, today=today, problems=problems)
+    status = 400 if problems else 200
+    return render(request, "applications/edit.html", context, status=status)
+
+
+@require_POST
+def autosave(request, pk: int):
+    """Save what the page holds; JSON for the page's script (401 when the login expired)."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"ok": False, "error": "登录已过期，内容已暂存在本机浏览器中，请重新登录后继续。"},
+            status=401,
+        )
+    application = _application(request, pk, edit=True)
+    try:
+        application, errors = services.save_draft(
+            application=application, post=request.POST, by=request.user
+        )
+    except services.ApplicationError as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=409)
+    today = timezone.localdate()
+    checks_html = render_to_string(
+        "applications/_checks.html",
+        {"checks": _checks_context(application, today), "application": application},
+        request=request,
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "revision": application.revision,
+            "saved_at": timezone.localtime(application.updated_at).strftime("%H:%M:%S"),
+            "errors": errors,
+            "checks_html": checks_html,
+        }
+    )
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    application = _application(request, pk, edit=True)
+    ruleset = services.ruleset_of(application)
+    form = AttachmentForm(request.POST, request.FILES, ruleset=ruleset)
+    if form.is_valid():
+        try:
+            attachment = services.add_attachment(
+                application=application,
+                item=form.cleaned_data["item"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except services.ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已上传“{attachment.original_name}”。")
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect(f"{_edit_url(application)}#materials")
+
+
+def _edit_url(application):
+    from django.urls import reverse
+
+    return reverse("applications:edit", kwargs={"pk": application.pk})
+
+
+@login_required
+@require_POST
+def delete_attachment(request, pk: int, attachment_id: int):
+    application = _application(request, pk, edit=True)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    try:
+        services.remove_attachment(attachment=attachment, by=request.user)
+    except services.ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已删除该材料。")
+    return redirect(f"{_edit_url(application)}#materials")
+
+
+@login_required
+def attachment(request, attachment_id: int):
+    """Serve an uploaded file to those who may see the application: as a download, nosniff."""
+    item = get_object_or_404(
+        Attachment.objects.select_related("application__round__version"), pk=attachment_id
+    )
+    if not can_view(request.user, item.application):
+        raise Http404("没有找到该材料")
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=f"{item.item}-{item.pk}{_suffix(item.content_type)}",
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _suffix(content_type: str) -> str:
+    return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+        content_type, ""
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    application = _application(request, pk)
+    ruleset = services.ruleset_of(application)
+    is_owner = application.applicant_id == request.user.pk
+    events = application.events.select_related("actor").order_by("at", "id")
+    stage = next((s for s in ruleset.workflow.stages if s.code == application.stage), None)
+    returned = None
+    if application.status == Application.Status.RETURNED:
+        returned = application.events.filter(to_status="returned").order_by("-at").first()
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "ruleset": ruleset,
+            "stage": stage,
+            "events": events,
+            "versions": application.versions.order_by("-number"),
+            "is_owner": is_owner,
+            "returned": returned,
+            "editable": is_owner and application.status in services.EDITABLE,
+        },
+    )
+
+
+@login_required
+def version(request, pk: int, number: int):
+    application = _application(request, pk)
+    frozen = get_object_or_404(
+        application.versions.select_related("ruleset_version"), number=number
+    )
+    ruleset = frozen.ruleset_version.ruleset
+    return render(
+        request,
+        "applications/version.html",
+        {
+            "application": application,
+            "frozen": frozen,
+            "rows": readable(ruleset, frozen.data),
+            "checks": [
+                {**c, "reason": frozen.warn_reasons.get(c["code"], "")} for c in frozen.checks
+            ],
+        },
+    )
+
+
+def readable(ruleset, data: dict) -> list[dict]:
+    """The stored data as labelled sections for read-only pages (labels from the rule set)."""
+    out = []
+    for section in ruleset.form.sections:
+        stored = data.get(section.code)
+        if section.kind == "table":
+            rows = [
+                [_label_value(c, r.get(c.code)) for c in section.columns]
+                for r in (stored or [])
+                if isinstance(r, dict)
+            ]
+            out.append(
+                {"title": section.title, "table": True, "columns": section.columns, "rows": rows}
+            )
+        else:
+            values = stored if isinstance(stored, dict) else {}
+            out.append(
+                {
+                    "title": section.title,
+                    "table": False,
+                    "fields": [
+                        (f.label, _label_value(f, values.get(f.code))) for f in section.fields
+                    ],
+                }
+            )
+    return out
+
+
+def _label_value(item, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if item.type == "choice":
+        return next((c.label for c in item.choices if c.code == value), str(value))
+    if item.type == "multichoice":
+        labels = {c.code: c.label for c in item.choices}
+        return "；".join(labels.get(v, str(v)) for v in value)
+    if item.type == "bool":
+        return "是" if value in (True, "true") else "否"
+    return str(value)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    application = _application(request, pk, edit=True)
+    try:
+        services.withdraw_application(
+            application=application, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "申报已撤回。")
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def pdf(request, pk: int):
+    from django.http import HttpResponse
+
+    from applications.pdf import render_application_pdf
+    from portal.roles import sees_full_identity
+
+    application = _application(request, pk)
+    mask = not (application.applicant_id == request.user.pk or sees_full_identity(request.user))
+    content = render_application_pdf(application, mask_id=mask)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- unit HR ---------------------------------------------------------------------------------
+
+
+@login_required
+def unit_nominations(request):
+    if not services.is_unit_hr(request.user):
+        raise PermissionDenied("只有单位人事可以办理推荐")
+    applications = (
+        unit_applications(request.user)
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("round__version__programme", "applicant", "unit", "nomination")
+        .order_by("round", "-submitted_at")
+    )
+    rows = []
+    for application in applications:
+        ruleset = services.ruleset_of(application)
+        stages = {s.code for s in services.unit_stages(ruleset, application.channel)}
+        rows.append({"application": application, "waiting": application.stage in stages})
+    return render(request, "applications/unit_nominations.html", {"rows": rows})
+
+
+@login_required
+def unit_nomination(request, pk: int):
+    application = get_object_or_404(
+        unit_applications(request.user).select_related("round__version", "applicant", "unit"),
+        pk=pk,
+    )
+    ruleset = services.ruleset_of(application)
+    stages = services.unit_stages(ruleset, application.channel)
+    stage = next((s for s in stages if s.code == application.stage), None)
+    form_class = None
+    if stage is not None:
+        form_class = DiscussionForm if stage.kind == "unit_review" else PublicityForm
+    form = form_class(request.POST or None) if form_class else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if stage.kind == "unit_review":
+                services.record_discussion(
+                    application=application,
+                    by=request.user,
+                    discussed_on=data["discussed_on"],
+                    note=data["note"],
+                    outcome=data["outcome"],
+                )
+            else:
+                services.record_internal_publicity(
+                    application=application,
+                    by=request.user,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    objections=data["objections"],
+                    outcome=data["outcome"],
+                )
+        except services.ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except review_services.ReviewError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已办理。")
+            return redirect("applications:unit_nominations")
+    return render(
+        request,
+        "applications/unit_nomination.html",
+        {
+            "application": application,
+            "stage": stage,
+            "form": form,
+            "rows": readable(ruleset, application.data),
+            "rule": ruleset.eligibility.internal_publicity,
+            "cap": next(
+                (
+                    c.cap_per_unit
+                    for c in ruleset.eligibility.channels
+                    if c.code == application.channel
+                ),
+                None,
+            ),
+            "used": services.nominated_count(application),
+        },
+    )
