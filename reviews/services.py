@@ -236,3 +236,433 @@ def return_reasons(application: Application) -> dict[str, str]:
     if event is None:
         return {}
     return {row.field: row.reason for row in event.field_reasons.all()}
+
+
+# --- experts ---------------------------------------------------------------------------------
+
+
+def sheet_items(ruleset) -> list:
+    """The items of the rule set's score sheet; where the text sets no points (qualitative
+    review) one overall score out of 100, so that the competitive review can rank."""
+    from programmes.ruleset import ScoreItem
+
+    if ruleset.scoring and ruleset.scoring.items:
+        return list(ruleset.scoring.items)
+    return [
+        ScoreItem(
+            code="T1", title="综合评价", max_points=100, guidance="按评审标准综合评价后给出总分"
+        )
+    ]
+
+
+def group_of(application: Application, ruleset) -> str:
+    """The review group (上海工匠 附件1注1) the applicant chose, '' where there are none."""
+    if not (ruleset.scoring and ruleset.scoring.groups):
+        return ""
+    codes = {g.code for g in ruleset.scoring.groups.items}
+    for section in ruleset.form.sections:
+        if section.kind != "fields":
+            continue
+        for item in section.items:
+            choices = {c.code for c in (item.choices or [])}
+            if choices and choices <= codes | {""} and choices & codes:
+                value = (application.data.get(section.code) or {}).get(item.code)
+                if value in codes:
+                    return value
+    return ""
+
+
+def organiser_emails(application: Application) -> list[str]:
+    """The addresses of the office that runs the application's programme."""
+    from portal.models import User
+    from reviews.permissions import is_organiser_of
+
+    candidates = User.objects.filter(
+        roles__role__in=["district_office", "union_reviewer"]
+    ).distinct()
+    return [u.email for u in candidates if u.email and is_organiser_of(u, application)]
+
+
+def _expert_stage(application: Application, ruleset):
+    stage = ruleset.stage(application.stage)
+    if stage is None or stage.kind not in workflow.EXPERT_KINDS:
+        raise ReviewError(_("该申报当前不在专家评审阶段，不能分配专家。"))
+    if application.status != Application.Status.IN_REVIEW:
+        raise ReviewError(_("该申报当前不在审核中。"))
+    return stage
+
+
+def _require_organiser(by, application: Application) -> None:
+    from reviews.permissions import is_organiser_of
+
+    if not is_organiser_of(by, application):
+        raise PermissionDenied(_("仅项目主办部门可以办理此事项。"))
+
+
+def _panel(application: Application, ruleset, stage, by):
+    from reviews.models import Panel
+
+    panel, _created = Panel.objects.get_or_create(
+        round=application.round,
+        stage=stage.code,
+        group=group_of(application, ruleset),
+        defaults={"created_by": by},
+    )
+    return panel
+
+
+def _conflicted(expert, application: Application) -> bool:
+    profile = getattr(expert, "expert_profile", None)
+    return bool(profile and profile.unit_id and profile.unit_id == application.unit_id)
+
+
+@transaction.atomic
+def assign_expert(*, application: Application, expert, by):
+    """The office assigns one expert; an expert of the applicant's unit is refused."""
+    from portal.roles import has_role
+    from reviews.models import Assignment
+
+    locked = _locked(application)
+    _require_organiser(by, locked)
+    ruleset = ruleset_of(locked)
+    stage = _expert_stage(locked, ruleset)
+    if not has_role(expert, "expert"):
+        raise ReviewError(_("%(name)s 不是评审专家。") % {"name": expert.display_name})
+    if _conflicted(expert, locked):
+        raise ReviewError(
+            _("%(name)s 与申报人同一单位，应当回避，不能分配。") % {"name": expert.display_name}
+        )
+    panel = _panel(locked, ruleset, stage, by)
+    assignment, created = Assignment.objects.get_or_create(
+        panel=panel,
+        application=locked,
+        expert=expert,
+        defaults={"method": Assignment.Method.MANUAL, "assigned_by": by},
+    )
+    if not created and assignment.status == Assignment.Status.RECUSED:
+        raise ReviewError(_("该专家已申明回避，不能再分配。"))
+    panel.experts.add(expert)
+    if created:
+        ApplicationEvent.objects.create(
+            application=locked,
+            actor=by,
+            action="expert_assigned",
+            from_status=locked.status,
+            to_status=locked.status,
+            from_stage=locked.stage,
+            to_stage=locked.stage,
+            internal_note=_("分配专家：%(name)s") % {"name": expert.display_name},
+        )
+        notify(
+            recipients=[expert.email or ""],
+            subject=_("【评审任务】%(round)s") % {"round": locked.round.name},
+            body=_("您有一份新的评审任务，请登录平台评分。"),
+        )
+    return assignment
+
+
+def expert_pool(application: Application) -> list[int]:
+    """Active experts of the pool without a conflict and not yet on this application."""
+    from reviews.models import Assignment, ExpertProfile
+
+    taken = set(
+        Assignment.objects.filter(application=application).values_list("expert_id", flat=True)
+    )
+    profiles = ExpertProfile.objects.filter(active=True, user__roles__role="expert").distinct()
+    if application.unit_id:
+        profiles = profiles.exclude(unit_id=application.unit_id)
+    return sorted(set(profiles.values_list("user_id", flat=True)) - taken)
+
+
+@transaction.atomic
+def draw_experts(*, application: Application, count: int, by, seed: str | None = None):
+    """Draw `count` experts at random from the pool (conflicts excluded), recording the seed
+    and the pool on the panel so the draw can be repeated."""
+    import secrets
+
+    from portal.models import User
+    from reviews.draw import draw
+
+    locked = _locked(application)
+    _require_organiser(by, locked)
+    ruleset = ruleset_of(locked)
+    stage = _expert_stage(locked, ruleset)
+    pool = expert_pool(locked)
+    seed = seed or secrets.token_hex(8)
+    try:
+        chosen = draw(pool, count, f"{seed}:{locked.pk}")
+    except ValueError as exc:
+        raise ReviewError(str(exc)) from None
+    panel = _panel(locked, ruleset, stage, by)
+    panel.draw_seed = seed
+    panel.draw_pool = pool
+    panel.save(update_fields=["draw_seed", "draw_pool"])
+    assignments = []
+    for expert in User.objects.filter(pk__in=chosen).order_by("pk"):
+        assignment = assign_expert(application=locked, expert=expert, by=by)
+        assignment.method = assignment.Method.DRAW
+        assignment.save(update_fields=["method"])
+        assignments.append(assignment)
+    ApplicationEvent.objects.create(
+        application=locked,
+        actor=by,
+        action="experts_drawn",
+        from_status=locked.status,
+        to_status=locked.status,
+        from_stage=locked.stage,
+        to_stage=locked.stage,
+        internal_note=_("随机抽取专家 %(n)s 名，种子 %(seed)s，专家库 %(pool)s")
+        % {"n": count, "seed": seed, "pool": pool},
+    )
+    return assignments
+
+
+def _locked_assignment(assignment):
+    from reviews.models import Assignment
+
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("application__round__version", "application__unit", "expert")
+        .get(pk=assignment.pk)
+    )
+
+
+@transaction.atomic
+def recuse(*, assignment, by, reason: str):
+    """The expert declares a conflict of interest: recused, and the office asked to reassign."""
+    locked = _locked_assignment(assignment)
+    if locked.expert_id != by.pk:
+        raise PermissionDenied(_("只能对分配给自己的评审申明回避。"))
+    if locked.status == locked.Status.RECUSED:
+        raise ReviewError(_("您已申明回避。"))
+    sheet = getattr(locked, "sheet", None)
+    if sheet is not None and sheet.submitted:
+        raise ReviewError(_("评分已提交，如需回避请联系区人社局。"))
+    if not reason.strip():
+        raise ReviewError(_("请说明需要回避的原因。"))
+    locked.status = locked.Status.RECUSED
+    locked.recusal_reason = reason.strip()
+    locked.recused_at = timezone.now()
+    locked.save(update_fields=["status", "recusal_reason", "recused_at"])
+    application = locked.application
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=by,
+        action="expert_recused",
+        from_status=application.status,
+        to_status=application.status,
+        from_stage=application.stage,
+        to_stage=application.stage,
+        internal_note=_("专家 %(name)s 申明回避：%(reason)s")
+        % {"name": by.display_name, "reason": locked.recusal_reason},
+    )
+    notify(
+        recipients=organiser_emails(application),
+        subject=_("【专家回避】%(round)s，请重新分配专家") % {"round": application.round.name},
+        body=_("专家 %(name)s 对 %(applicant)s 的申报申明回避（%(reason)s），请重新分配专家。")
+        % {
+            "name": by.display_name,
+            "applicant": application.applicant.display_name,
+            "reason": locked.recusal_reason,
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def save_scores(*, assignment, by, points: dict, opinion: str = "", submit: bool = False):
+    """The expert saves (or submits) the sheet: one row per item, each at most its maximum;
+    a submitted sheet is locked until the office reopens it."""
+    from decimal import Decimal
+
+    from reviews.models import ScoreRow, ScoreSheet
+
+    locked = _locked_assignment(assignment)
+    if locked.expert_id != by.pk:
+        raise PermissionDenied(_("只能为分配给自己的申报评分。"))
+    if locked.status != locked.Status.ASSIGNED:
+        raise ReviewError(_("您已申明回避，不能评分。"))
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=locked)
+    if sheet.submitted:
+        raise ReviewError(_("评分已提交，不能修改。如需修改请联系区人社局退回重评。"))
+    items = {item.code: item for item in sheet_items(ruleset_of(locked.application))}
+    clean: dict[str, Decimal] = {}
+    for code, value in points.items():
+        if code not in items:
+            raise ReviewError(_("评分表中没有项目“%(code)s”。") % {"code": code})
+        if value is None or value == "":
+            continue
+        value = Decimal(str(value))
+        if value < 0 or value > items[code].max_points:
+            raise ReviewError(
+                _("%(code)s 得分不能超过该项满分%(max)s分，也不能为负数。")
+                % {"code": code, "max": items[code].max_points}
+            )
+        clean[code] = value
+    if submit and set(clean) != set(items):
+        missing = "、".join(code for code in items if code not in clean)
+        raise ReviewError(_("提交前须为每一项评分，尚缺：%(items)s。") % {"items": missing})
+    sheet.rows.exclude(item__in=clean).delete()
+    for code, value in clean.items():
+        ScoreRow.objects.update_or_create(sheet=sheet, item=code, defaults={"points": value})
+    sheet.total = sum(clean.values(), Decimal(0))
+    sheet.opinion = opinion
+    if submit:
+        sheet.submitted_at = timezone.now()
+    sheet.save()
+    return sheet
+
+
+@transaction.atomic
+def reopen_sheet(*, sheet, by, reason: str):
+    """The office sends one submitted sheet back to its expert, with a reason."""
+    from reviews.models import ScoreSheet
+
+    locked = (
+        ScoreSheet.objects.select_for_update()
+        .select_related("assignment__application__round__version", "assignment__expert")
+        .get(pk=sheet.pk)
+    )
+    application = locked.assignment.application
+    _require_organiser(by, application)
+    if not reason.strip():
+        raise ReviewError(_("退回重评须写明理由。"))
+    if not locked.submitted:
+        raise ReviewError(_("该评分表尚未提交。"))
+    locked.submitted_at = None
+    locked.reopened_reason = reason.strip()
+    locked.save(update_fields=["submitted_at", "reopened_reason", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=by,
+        action="sheet_reopened",
+        from_status=application.status,
+        to_status=application.status,
+        from_stage=application.stage,
+        to_stage=application.stage,
+        internal_note=_("退回专家 %(name)s 重新评分：%(reason)s")
+        % {"name": locked.assignment.expert.display_name, "reason": locked.reopened_reason},
+    )
+    notify(
+        recipients=[locked.assignment.expert.email or ""],
+        subject=_("【评分退回】%(round)s") % {"round": application.round.name},
+        body=_("您的评分已被退回重评：%(reason)s") % {"reason": locked.reopened_reason},
+    )
+    return locked
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def scores_of(applications, stage: str) -> dict[int, list]:
+    """{application id: [submitted sheets]} of the experts not recused, at `stage`."""
+    from reviews.models import ScoreSheet
+
+    sheets = (
+        ScoreSheet.objects.filter(
+            assignment__application__in=applications,
+            assignment__panel__stage=stage,
+            assignment__status="assigned",
+            submitted_at__isnull=False,
+        )
+        .select_related("assignment__expert")
+        .prefetch_related("rows")
+        .order_by("assignment__expert__username")
+    )
+    out: dict[int, list] = {}
+    for sheet in sheets:
+        out.setdefault(sheet.assignment.application_id, []).append(sheet)
+    return out
+
+
+def aggregate_for(ruleset, sheets):
+    from reviews.aggregation import aggregate
+
+    scoring = ruleset.scoring
+    return aggregate(
+        [s.total for s in sheets],
+        method=(scoring.aggregation if scoring else None) or "mean",
+        trim_when_at_least=scoring.trim_when_at_least if scoring else None,
+        outlier_points=scoring.outlier_points if scoring else None,
+        sheet_total=sum(i.max_points for i in sheet_items(ruleset)),
+    )
+
+
+def ranking_for(round_, stage: str, group: str = "", quota: int | None = None):
+    """The candidates at an expert stage of a round, ranked against the quota:
+    (ranking, {application id: (application, aggregate, sheets)})."""
+    from reviews.ranking import Candidate, rank
+
+    applications = list(
+        Application.objects.filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
+        .select_related("round__version", "applicant", "unit")
+        .order_by("pk")
+    )
+    if not applications:
+        return rank([], quota), {}
+    ruleset = ruleset_of(applications[0])
+    if group:
+        applications = [a for a in applications if group_of(a, ruleset) == group]
+    sheets = scores_of(applications, stage)
+    info = {}
+    for app in applications:
+        agg = aggregate_for(ruleset, sheets.get(app.pk, []))
+        info[app.pk] = (app, agg, sheets.get(app.pk, []))
+    places = quota if quota is not None else (round_.quota if not group else None)
+    ranking = rank([Candidate(pk, info[pk][1].value) for pk in info], places)
+    return ranking, info
+
+
+@transaction.atomic
+def close_expert_stage(
+    *,
+    round_,
+    stage: str,
+    by,
+    group: str = "",
+    quota: int | None = None,
+    tie_chosen=(),
+    tie_reason: str = "",
+):
+    """Apply the ranking: those inside the line pass, the others are not selected. A tie at the
+    line needs the office's choice and reason (recorded as a TieDecision)."""
+    from reviews.models import TieDecision
+    from reviews.ranking import resolve_tie
+
+    ranking, info = ranking_for(round_, stage, group, quota)
+    if not info:
+        raise ReviewError(_("该阶段没有待评审的申报。"))
+    any_app = next(iter(info.values()))[0]
+    _require_organiser(by, any_app)
+    unscored = [a.applicant.display_name for a, agg, _s in info.values() if agg.value is None]
+    if unscored:
+        raise ReviewError(
+            _("以下申报尚无专家提交评分：%(names)s。") % {"names": "、".join(unscored)}
+        )
+    selected = ranking.selected
+    if ranking.tied:
+        if not tie_reason.strip():
+            names = "、".join(info[k][0].applicant.display_name for k in ranking.tied)
+            raise ReviewError(
+                _("分数线上有并列人选（%(names)s），须从中选择 %(n)s 人并写明理由。")
+                % {"names": names, "n": ranking.places_for_tied}
+            )
+        try:
+            selected = resolve_tie(ranking, [int(k) for k in tie_chosen])
+        except ValueError as exc:
+            raise ReviewError(str(exc)) from None
+        decision = TieDecision.objects.create(
+            round=round_, stage=stage, group=group, reason=tie_reason.strip(), decided_by=by
+        )
+        decision.tied.set(ranking.tied)
+        decision.chosen.set([k for k in ranking.tied if k in selected])
+    ranks = {r.key: r.rank for r in ranking.ranked}
+    for pk, (app, agg, _sheets) in info.items():
+        note = _("评审得分 %(score)s，排名第 %(rank)s") % {"score": agg.value, "rank": ranks[pk]}
+        if pk in selected:
+            decide(application=app, stage=stage, outcome="pass", by=by, note=note)
+        else:
+            decide(
+                application=app, stage=stage, outcome="reject", by=by, note=note + _("，未入选。")
+            )
+    return selected

@@ -121,3 +121,30 @@ def make_application(make_applicant, units):
         return application
 
     return make
+
+
+@pytest.fixture
+def experts(persona, units):
+    """expert_a, expert_b and three more experts in the pool; expert_b works at the machinery
+    company (a conflict for its applicants)."""
+    from portal.models import Role, User
+    from portal.roles import grant
+    from reviews.models import ExpertProfile
+
+    people = [persona("expert_a"), persona("expert_b")]
+    for n in range(3):
+        user, _ = User.objects.get_or_create(
+            username=f"expert_pool{n}",
+            defaults={"real_name": f"专家{n}", "email": f"expert_pool{n}@example.cn"},
+        )
+        grant(user, Role.EXPERT)
+        people.append(user)
+    for user in people:
+        ExpertProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "fields_of_expertise": "机械制造",
+                "unit": units["songjiang_machinery"] if user.username == "expert_b" else None,
+            },
+        )
+    return people
