@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
@@ -64,3 +65,29 @@ def png_bytes() -> bytes:
 
 def pdf_bytes() -> bytes:
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def upload_all(application, user):
+    from applications import services
+
+    ruleset = application.round.version.ruleset
+    for item in ruleset.form.checklist:
+        if item.required:
+            services.add_attachment(
+                application=application,
+                item=item.code,
+                upload=SimpleUploadedFile("scan.pdf", pdf_bytes()),
+                by=user,
+            )
+
+
+def complete(application, demo_data, user, **extra):
+    from applications import services
+
+    ruleset = application.round.version.ruleset
+    data = demo_data(application.round)
+    application, errors = services.save_draft(
+        application=application, post=as_post(ruleset, data, **extra), by=user
+    )
+    assert errors == {}
+    return application

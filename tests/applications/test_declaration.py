@@ -11,31 +11,9 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application
-from tests.applications.conftest import as_post, pdf_bytes, png_bytes
+from tests.applications.conftest import as_post, complete, pdf_bytes, png_bytes, upload_all
 
 pytestmark = pytest.mark.django_db
-
-
-def _upload_all(application, user):
-    ruleset = application.round.version.ruleset
-    for item in ruleset.form.checklist:
-        if item.required:
-            services.add_attachment(
-                application=application,
-                item=item.code,
-                upload=SimpleUploadedFile("scan.pdf", pdf_bytes()),
-                by=user,
-            )
-
-
-def _complete(application, demo_data, user, **extra):
-    ruleset = application.round.version.ruleset
-    data = demo_data(application.round)
-    application, errors = services.save_draft(
-        application=application, post=as_post(ruleset, data, **extra), by=user
-    )
-    assert errors == {}
-    return application
 
 
 def test_every_programme_form_renders_with_its_sections(rounds, login_as, client, persona):
@@ -108,7 +86,7 @@ def test_rows_older_than_five_years_are_refused_with_a_message(draft, persona):
 
 def test_precheck_is_live_and_uses_the_rule_set(draft, persona, demo_data):
     user = persona("li_ming")
-    application = _complete(draft, demo_data, user)
+    application = complete(draft, demo_data, user)
     checks = {c.code: c.result for c in services.precheck(application)}
     assert checks and set(checks.values()) <= {"pass", "warn"}
     # A man born in 1958 is past the statutory retirement age: a fail (legal working age).
@@ -128,8 +106,8 @@ def test_precheck_is_live_and_uses_the_rule_set(draft, persona, demo_data):
 
 def test_submission_freezes_a_version_and_goes_to_the_unit(draft, persona, demo_data):
     user = persona("li_ming")
-    application = _complete(draft, demo_data, user)
-    _upload_all(application, user)
+    application = complete(draft, demo_data, user)
+    upload_all(application, user)
     services.submit_application(application=application, by=user)
     application.refresh_from_db()
     assert application.status == Application.Status.IN_REVIEW
@@ -173,7 +151,7 @@ def test_a_warn_needs_a_written_reason(rounds, persona, demo_people, demo_data):
     )
     warns = [c for c in services.precheck(application) if c.result == "warn"]
     assert warns, "a senior worker is warned, not refused"
-    _upload_all(application, user)
+    upload_all(application, user)
     with pytest.raises(services.ApplicationError) as raised:
         services.submit_application(application=application, by=user)
     assert f"warn_reason-{warns[0].code}" in raised.value.errors
