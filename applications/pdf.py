@@ -6,10 +6,16 @@ a `file://` or network address in user text is never followed (see `safe_url_fet
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+# WeasyPrint logs every layout step at INFO: noise in commands, workers and benchmarks.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class BlockedResource(ValueError):
@@ -21,16 +27,37 @@ def allowed_files() -> set[Path]:
     return {font}
 
 
-def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None):
-    """Serve only the configured font and files under static/pdf; refuse everything else."""
-    from weasyprint.urls import default_url_fetcher
+def _allowed(url: str) -> bool:
+    if not url.startswith("file://"):
+        return False
+    path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+    pdf_static = (Path(settings.BASE_DIR) / "static" / "pdf").resolve()
+    return path in allowed_files() or path.is_relative_to(pdf_static)
 
-    if url.startswith("file://"):
-        path = Path(url.removeprefix("file://")).resolve()
-        pdf_static = (Path(settings.BASE_DIR) / "static" / "pdf").resolve()
-        if path in allowed_files() or path.is_relative_to(pdf_static):
-            return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-    raise BlockedResource(f"PDF 渲染不加载外部资源：{url[:80]}")
+
+def safe_url_fetcher_class():
+    """WeasyPrint's URLFetcher limited to the configured font and files under static/pdf."""
+    from weasyprint.urls import URLFetcher
+
+    class SafeURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _allowed(url):
+                raise BlockedResource(f"PDF 渲染不加载外部资源：{url[:80]}")
+            return super().fetch(url, headers)
+
+    return SafeURLFetcher
+
+
+def safe_url_fetcher(url: str):
+    """Fetch `url` if it is the configured font or a file under static/pdf; refuse the rest.
+
+    Each rendering uses its own fetcher (`new_url_fetcher()`); this function serves one URL.
+    """
+    return new_url_fetcher()(url)
+
+
+def new_url_fetcher():
+    return safe_url_fetcher_class()(timeout=10)
 
 
 def font_face_css() -> str:
@@ -51,7 +78,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     document = HTML(
         string=html,
         base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
-        url_fetcher=safe_url_fetcher,
+        url_fetcher=new_url_fetcher(),
     )
     return document.write_pdf()
 
@@ -64,5 +91,370 @@ def render_pdf_document(template_name: str, context: dict):
     return HTML(
         string=html,
         base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
-        url_fetcher=safe_url_fetcher,
+        url_fetcher=new_url_fetcher(),
     ).render()
+
+
+# --- the application form ----------------------------------------------------------------------
+#
+# The layout is read from the rule set (cover, instructions, sections in paper order, opinions,
+# checklist): `form_layout` turns a rule set and an Application.data dict into plain rows and
+# cells, the template only draws them. Nothing here or in the templates names a programme.
+
+FORM_TEMPLATE = "applications/pdf/form.html"
+# Choices with at most this many options are drawn as the paper form's boxes (■ chosen, □ not).
+BOXED_CHOICES = 6
+BOXED_MULTICHOICES = 10
+# Fields whose value is drawn across the whole row of a fields section.
+WIDE_TYPES = ("multichoice",)
+LONG_TYPES = ("textarea",)
+# A table drawn with fewer rows than this gets blank rows, as on paper.
+MIN_TABLE_ROWS = 3
+# How much room each column type gets in a repeating table (relative weights).
+COLUMN_WEIGHTS = {
+    "date": 2.8,
+    "integer": 1.3,
+    "decimal": 2.0,
+    "bool": 1.4,
+    "choice": 2.2,
+    "multichoice": 3.0,
+    "id_number": 3.6,
+    "credit_code": 3.6,
+    "phone": 2.6,
+    "email": 3.0,
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    value: str
+    wide: bool = False
+    boxes: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def stacked(self) -> bool:
+        """Options too long to stand side by side: one per line."""
+        return any(len(label) > 14 for label, _ in self.boxes)
+
+
+@dataclass(frozen=True)
+class LongText:
+    label: str
+    value: str
+    limit: str = ""
+
+
+@dataclass
+class SectionLayout:
+    title: str
+    kind: str
+    help: str = ""
+    # fields: a list of parts, each ("grid", [[Cell, Cell?], ...]) or ("long", LongText)
+    parts: list = field(default_factory=list)
+    # table: column labels with widths (percent), rows of cell strings
+    columns: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class FormLayout:
+    title: str
+    programme: str
+    number: str
+    cover: dict | None
+    instructions: dict | None
+    sections: list[SectionLayout]
+    opinions: list[dict]
+    checklist: list[dict]
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def format_value(item, value, *, mask_id: bool) -> str:
+    """A stored value (the Application.data contract) as the paper form shows it."""
+    from portal.identity import mask_id_number
+
+    if _blank(value):
+        return ""
+    kind = item.type
+    if kind == "id_number":
+        return mask_id_number(str(value)) if mask_id else str(value)
+    if kind == "bool":
+        return "是" if value is True else "否" if value is False else str(value)
+    if kind == "date":
+        try:
+            day = date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return f"{day.year}年{day.month}月{day.day}日"
+    if kind in ("choice", "multichoice"):
+        labels = {c.code: c.label for c in item.choices}
+        values = value if isinstance(value, list) else [value]
+        return "；".join(labels.get(str(v), str(v)) for v in values)
+    text = str(value)
+    if kind in ("integer", "decimal") and item.suffix:
+        text = f"{text} {item.suffix}"
+    return text
+
+
+def _boxes(item, value) -> tuple[tuple[str, bool], ...]:
+    """The options of a short choice or a bool as the paper form's boxes, chosen ones marked."""
+    if item.type == "bool":
+        return (("是", value is True), ("否", value is False))
+    chosen = set(value if isinstance(value, list) else [value])
+    limit = BOXED_CHOICES if item.type == "choice" else BOXED_MULTICHOICES
+    if item.type not in ("choice", "multichoice") or len(item.choices) > limit:
+        return ()
+    return tuple((c.label, c.code in chosen) for c in item.choices)
+
+
+def _limit_note(item) -> str:
+    if item.target_length:
+        return f"（{item.target_length}字左右）"
+    if item.max_length and item.type in LONG_TYPES:
+        return f"（限{item.max_length}字）"
+    return ""
+
+
+def _fields_parts(section, values: dict, *, mask_id: bool) -> list:
+    parts: list = []
+    pending: list[Cell] = []
+
+    def flush():
+        if pending:
+            rows, row = [], []
+            for cell in pending:
+                if cell.wide:
+                    if row:
+                        rows.append(row)
+                        row = []
+                    rows.append([cell])
+                    continue
+                row.append(cell)
+                if len(row) == 2:
+                    rows.append(row)
+                    row = []
+            if row:
+                rows.append(row)
+            parts.append(("grid", rows))
+            pending.clear()
+
+    for item in section.fields:
+        value = values.get(item.code) if isinstance(values, dict) else None
+        if item.type in LONG_TYPES:
+            flush()
+            parts.append(
+                (
+                    "long",
+                    LongText(
+                        item.label, format_value(item, value, mask_id=mask_id), _limit_note(item)
+                    ),
+                )
+            )
+            continue
+        boxes = _boxes(item, value)
+        text = format_value(item, value, mask_id=mask_id)
+        wide = (
+            item.type in WIDE_TYPES
+            or len(item.label) > 14
+            or len(text) > 24
+            or (boxes and sum(len(label) + 2 for label, _ in boxes) > 16)
+        )
+        pending.append(Cell(item.label, text, wide=wide, boxes=boxes))
+    flush()
+    return parts
+
+
+def _table_parts(section, rows: list, *, mask_id: bool) -> tuple[list, list]:
+    weights = []
+    for column in section.columns:
+        if column.type in COLUMN_WEIGHTS:
+            weights.append(COLUMN_WEIGHTS[column.type])
+        else:
+            weights.append(max(2.4, min(6.0, (column.max_length or 100) / 20)))
+    total = sum(weights) + 0.8
+    columns = [{"label": "序号", "width": round(80 / total, 2)}] + [
+        {"label": column.label, "width": round(100 * w / total, 2)}
+        for column, w in zip(section.columns, weights, strict=True)
+    ]
+    drawn = []
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        if not isinstance(row, dict):
+            continue
+        drawn.append(
+            [str(index + 1)]
+            + [format_value(c, row.get(c.code), mask_id=mask_id) for c in section.columns]
+        )
+    while len(drawn) < MIN_TABLE_ROWS:
+        drawn.append([""] * (len(section.columns) + 1))
+    return columns, drawn
+
+
+def form_title(ruleset, year: int | None) -> str:
+    """The form's title: the cover's, with {year}; or the programme's name and 申报表."""
+    form = ruleset.form
+    if form.cover:
+        return form.cover.title.replace("{year}", str(year) if year else "    ")
+    return f"{ruleset.identity.name_zh}申报表"
+
+
+def form_layout(
+    ruleset,
+    data: dict,
+    *,
+    year: int | None = None,
+    number: str = "",
+    attachments: dict[str, list[str]] | None = None,
+    mask_id: bool = False,
+) -> FormLayout:
+    """What the form's PDF shows, in paper order; pure (no database, no clock)."""
+    form = ruleset.form
+    data = data if isinstance(data, dict) else {}
+    cover = None
+    if form.cover:
+        lines = []
+        for line in form.cover.lines:
+            value = ""
+            if line.field:
+                item = form.field(line.field)
+                section_code, _, field_code = line.field.partition(".")
+                section_values = data.get(section_code)
+                if item is not None and isinstance(section_values, dict):
+                    value = format_value(item, section_values.get(field_code), mask_id=mask_id)
+            lines.append({"label": line.label, "value": value})
+        cover = {
+            "title": form_title(ruleset, year),
+            "number_label": form.cover.number_label or "",
+            "lines": lines,
+            "printed_by": form.cover.printed_by or "",
+        }
+    instructions = None
+    if form.instructions:
+        instructions = {"title": form.instructions.title, "items": list(form.instructions.items)}
+    # A section whose every field is a line of the cover is shown on the cover only.
+    on_cover = {line.field for line in form.cover.lines if line.field} if form.cover else set()
+    sections = []
+    for section in form.sections:
+        if section.kind == "fields" and all(
+            f"{section.code}.{item.code}" in on_cover for item in section.fields
+        ):
+            continue
+        layout = SectionLayout(title=section.title, kind=section.kind, help=section.help or "")
+        values = data.get(section.code)
+        if section.kind == "fields":
+            layout.parts = _fields_parts(section, values or {}, mask_id=mask_id)
+        else:
+            layout.columns, layout.rows = _table_parts(section, values or [], mask_id=mask_id)
+        sections.append(layout)
+    opinions = [
+        {"title": o.title, "stamp": o.stamp, "signature": o.signature} for o in form.opinions
+    ]
+    uploaded = attachments or {}
+    checklist = [
+        {
+            "number": index,
+            "title": item.title,
+            "note": item.note or "",
+            "required": item.required,
+            "uploaded": list(uploaded.get(item.code, [])),
+        }
+        for index, item in enumerate(form.checklist, start=1)
+    ]
+    return FormLayout(
+        title=form_title(ruleset, year),
+        programme=ruleset.identity.name_zh,
+        number=number,
+        cover=cover,
+        instructions=instructions,
+        sections=sections,
+        opinions=opinions,
+        checklist=checklist,
+    )
+
+
+def _css_string(text: str) -> str:
+    """A value for a CSS `content:` string (the page header)."""
+    cleaned = "".join(ch for ch in text if ch.isprintable())
+    return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def form_html(layout: FormLayout, *, attachments_known: bool) -> str:
+    header_number = f"申报编号：{layout.number}" if layout.number else ""
+    return render_to_string(
+        FORM_TEMPLATE,
+        {
+            "form": layout,
+            "attachments_known": attachments_known,
+            "font_face_css": font_face_css(),
+            "header_left": _css_string(layout.programme),
+            "header_right": _css_string(header_number),
+            "printed_by": _css_string(layout.cover["printed_by"] if layout.cover else ""),
+        },
+    )
+
+
+def form_document(ruleset, data: dict, **options):
+    """The laid-out WeasyPrint document of a form (pages), for the PDF and the benchmark."""
+    from weasyprint import HTML
+
+    attachments = options.get("attachments")
+    layout = form_layout(ruleset, data, **options)
+    html = form_html(layout, attachments_known=attachments is not None)
+    return HTML(
+        string=html,
+        base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
+        url_fetcher=new_url_fetcher(),
+    ).render()
+
+
+def render_form_data_pdf(
+    ruleset,
+    data: dict,
+    *,
+    year: int | None = None,
+    number: str = "",
+    attachments: dict[str, list[str]] | None = None,
+    mask_id: bool = False,
+) -> bytes:
+    """The application form of `ruleset` filled with `data` (Application.data) as PDF bytes.
+
+    `year` fills the cover title's {year}; `number` is the application number in the page
+    header; `attachments` maps checklist item codes to the names of the files uploaded (None:
+    not known, e.g. a blank or demo form); `mask_id` shows ID numbers as 310***********1234.
+    """
+    document = form_document(
+        ruleset, data, year=year, number=number, attachments=attachments, mask_id=mask_id
+    )
+    return document.write_pdf()
+
+
+def application_number(application) -> str:
+    """The number printed on an application's form: the round's year and the application id."""
+    return f"{application.round.year}-{application.pk:06d}"
+
+
+def application_attachments(application) -> dict[str, list[str]]:
+    uploaded: dict[str, list[str]] = {}
+    for attachment in application.attachments.order_by("item", "uploaded_at"):
+        uploaded.setdefault(attachment.item, []).append(attachment.original_name)
+    return uploaded
+
+
+def render_application_pdf(application, *, mask_id: bool = False) -> bytes:
+    """An application's form as PDF bytes, under the rule-set version of its round.
+
+    `mask_id`: True for every viewer who may not see full ID numbers
+    (portal.roles.sees_full_identity decides).
+    """
+    ruleset = application.round.version.ruleset
+    return render_form_data_pdf(
+        ruleset,
+        application.data or {},
+        year=application.round.year,
+        number=application_number(application),
+        attachments=application_attachments(application),
+        mask_id=mask_id,
+    )
