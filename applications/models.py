@@ -254,3 +254,72 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return str(self.application)
+
+
+def pdf_batch_path(instance: PdfBatch, filename: str) -> str:
+    """Batch zips live beside the attachments, under a name the portal makes."""
+    return str(Path("pdf_batches") / f"{instance.pk or 'new'}-{uuid.uuid4().hex}.zip")
+
+
+class PdfBatch(models.Model):
+    """The PDF forms of a whole round (or of one street's applications) as one zip, made by
+    a Celery task that counts its progress here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("生成失败")
+
+    round = models.ForeignKey(
+        "programmes.Round",
+        verbose_name=_("申报批次"),
+        on_delete=models.PROTECT,
+        related_name="pdf_batches",
+    )
+    street = models.ForeignKey(
+        "portal.Region",
+        verbose_name=_("街道/镇/园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mask_id = models.BooleanField(_("隐去身份证号"), default=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField(_("申报数"), default=0)
+    done = models.PositiveIntegerField(_("已生成"), default=0)
+    file = models.FileField(
+        _("压缩包"),
+        storage=get_private_storage,
+        upload_to=pdf_batch_path,
+        max_length=200,
+        blank=True,
+    )
+    error = models.TextField(_("错误信息"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申报表批量导出")
+        verbose_name_plural = _("申报表批量导出")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        where = f"·{self.street.name}" if self.street_id else ""
+        return f"{self.round.name}{where}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
