@@ -666,3 +666,238 @@ def close_expert_stage(
                 application=app, stage=stage, outcome="reject", by=by, note=note + _("，未入选。")
             )
     return selected
+
+
+# --- credit check, publicity, objections, naming ------------------------------------------------
+
+# Publicity length where the rule set gives none (青浦, 上海工匠, 培养基地): five working days,
+# the length the Songjiang and Shizhong texts set.
+DEFAULT_PUBLICITY_WORKING_DAYS = 5
+
+
+def _at_stage_kind(application: Application, ruleset, kind: str):
+    stage = ruleset.stage(application.stage)
+    if stage is None or stage.kind != kind or application.status != Application.Status.IN_REVIEW:
+        raise ReviewError(
+            _("%(name)s 当前不在该阶段（现为“%(stage)s”）。")
+            % {
+                "name": application.applicant.display_name,
+                "stage": _stage_title(ruleset, application.stage),
+            }
+        )
+    return stage
+
+
+@transaction.atomic
+def record_credit_check(*, application: Application, result: str, reference: str, by):
+    """The office records a candidate's public-credit result: pass moves on, fail rejects."""
+    from reviews.models import CreditCheck
+
+    locked = _locked(application)
+    _require_organiser(by, locked)
+    ruleset = ruleset_of(locked)
+    stage = _at_stage_kind(locked, ruleset, "credit_check")
+    if result not in (CreditCheck.Result.PASS, CreditCheck.Result.FAIL):
+        raise ReviewError(_("核查结果应为“通过”或“不通过”。"))
+    check = CreditCheck.objects.create(
+        application=locked, result=result, reference=reference.strip(), checked_by=by
+    )
+    note = _("信用核查%(result)s（%(ref)s）") % {
+        "result": check.get_result_display(),
+        "ref": check.reference or _("无编号"),
+    }
+    decide(
+        application=locked,
+        stage=stage.code,
+        outcome="pass" if result == CreditCheck.Result.PASS else "reject",
+        by=by,
+        note=note,
+    )
+    _sync(application, locked)
+    return check
+
+
+def publicity_end(stage, starts_on, calendar):
+    """The last day of a publicity period: working days by the calendar, or calendar days."""
+    from datetime import timedelta
+
+    if stage.days:
+        return starts_on + timedelta(days=stage.days - 1)
+    return calendar.add_working_days(
+        starts_on, stage.working_days or DEFAULT_PUBLICITY_WORKING_DAYS
+    )
+
+
+@transaction.atomic
+def start_publicity(*, round_, stage: str, starts_on, by):
+    """The office starts the publicity of the round's candidates at `stage`; the end date is
+    computed by the working-day calendar."""
+    from programmes.selectors import working_day_calendar
+    from reviews.models import Publicity
+
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
+        .select_related("round__version", "applicant", "unit")
+        .order_by("pk")
+    )
+    if not applications:
+        raise ReviewError(_("没有处于公示阶段的人选。"))
+    _require_organiser(by, applications[0])
+    ruleset = ruleset_of(applications[0])
+    stage_obj = _at_stage_kind(applications[0], ruleset, "publicity")
+    if Publicity.objects.filter(round=round_, stage=stage).exists():
+        raise ReviewError(_("该批次的公示已经开始。"))
+    try:
+        ends_on = publicity_end(stage_obj, starts_on, working_day_calendar())
+    except ValueError as exc:
+        raise ReviewError(_("无法计算公示结束日期：%(e)s") % {"e": exc}) from None
+    publicity = Publicity.objects.create(
+        round=round_, stage=stage, starts_on=starts_on, ends_on=ends_on, started_by=by
+    )
+    publicity.applications.set(applications)
+    for app in applications:
+        ApplicationEvent.objects.create(
+            application=app,
+            actor=by,
+            action="publicity_started",
+            from_status=app.status,
+            to_status=app.status,
+            from_stage=app.stage,
+            to_stage=app.stage,
+            note=_("公示期 %(start)s 至 %(end)s") % {"start": starts_on, "end": ends_on},
+        )
+    return publicity
+
+
+@transaction.atomic
+def lodge_objection(
+    *, publicity, application: Application, name: str, contact: str, text: str, today=None
+):
+    """Anyone lodges an objection to a candidate during the publicity period."""
+    from reviews.models import Objection
+
+    today = today or timezone.localdate()
+    if publicity.closed_at or not (publicity.starts_on <= today <= publicity.ends_on):
+        raise ReviewError(_("不在公示期内，不能提出异议。"))
+    if not publicity.applications.filter(pk=application.pk).exists():
+        raise ReviewError(_("该人选不在本次公示名单中。"))
+    objection = Objection.objects.create(
+        publicity=publicity,
+        application=application,
+        name=name.strip(),
+        contact=contact.strip(),
+        text=text.strip(),
+    )
+    notify(
+        recipients=organiser_emails(application),
+        subject=_("【公示异议】%(round)s") % {"round": publicity.round.name},
+        body=_("收到对 %(name)s 的公示异议，请登录平台处理。")
+        % {"name": application.applicant.display_name},
+    )
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(*, objection, by, upheld: bool, resolution: str):
+    """The office resolves an objection; an upheld one removes the candidate."""
+    from reviews.models import Objection
+
+    locked = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("publicity", "application__round__version")
+        .get(pk=objection.pk)
+    )
+    _require_organiser(by, locked.application)
+    if locked.status != Objection.Status.OPEN:
+        raise ReviewError(_("该异议已处理。"))
+    if not resolution.strip():
+        raise ReviewError(_("请填写处理意见。"))
+    locked.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    locked.resolution = resolution.strip()
+    locked.resolved_by = by
+    locked.resolved_at = timezone.now()
+    locked.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    if upheld:
+        decide(
+            application=locked.application,
+            stage=locked.publicity.stage,
+            outcome="reject",
+            by=by,
+            note=_("公示异议经核实成立：%(r)s") % {"r": locked.resolution},
+        )
+    return locked
+
+
+@transaction.atomic
+def close_publicity(*, publicity, by, today=None):
+    """After the last day, with every objection resolved, the candidates still listed pass."""
+    from reviews.models import Objection, Publicity
+
+    locked = Publicity.objects.select_for_update().get(pk=publicity.pk)
+    today = today or timezone.localdate()
+    apps = list(locked.applications.select_related("round__version", "applicant", "unit"))
+    _require_organiser(by, apps[0])
+    if locked.closed_at:
+        raise ReviewError(_("公示已结束。"))
+    if today <= locked.ends_on:
+        raise ReviewError(_("公示期至 %(end)s，期满后才能结束公示。") % {"end": locked.ends_on})
+    if locked.objections.filter(status=Objection.Status.OPEN).exists():
+        raise ReviewError(_("尚有未处理的公示异议。"))
+    for app in apps:
+        app.refresh_from_db(fields=["status", "stage"])
+        if app.status == Application.Status.IN_REVIEW and app.stage == locked.stage:
+            decide(
+                application=app,
+                stage=locked.stage,
+                outcome="pass",
+                by=by,
+                note=_("公示期满无异议（或异议不成立）"),
+            )
+    locked.closed_at = timezone.now()
+    locked.closed_by = by
+    locked.save(update_fields=["closed_at", "closed_by"])
+    return locked
+
+
+@transaction.atomic
+def name_candidates(*, round_, document_number: str, named_on, by):
+    """The office enters the naming document: every approved candidate becomes an award
+    (subsidies.services.create_award, which tells the applicant and the unit)."""
+    from reviews.models import Naming
+    from subsidies.services import create_award
+
+    applications = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(round=round_, status=Application.Status.APPROVED)
+        .select_related("round__version", "applicant", "unit")
+        .order_by("pk")
+    )
+    if not applications:
+        raise ReviewError(_("没有待命名的人选。"))
+    _require_organiser(by, applications[0])
+    if not document_number.strip():
+        raise ReviewError(_("请填写命名文件文号。"))
+    naming = Naming.objects.create(
+        round=round_, document_number=document_number.strip(), named_on=named_on, named_by=by
+    )
+    for app in applications:
+        create_award(
+            application=app, document_number=naming.document_number, named_on=named_on, by=by
+        )
+        previous = app.status
+        app.status = Application.Status.NAMED
+        app.stage_entered_at = timezone.now()
+        app.save(update_fields=["status", "stage_entered_at", "updated_at"])
+        ApplicationEvent.objects.create(
+            application=app,
+            actor=by,
+            action="named",
+            from_status=previous,
+            to_status=app.status,
+            from_stage=app.stage,
+            to_stage=app.stage,
+            note=_("%(doc)s（%(date)s）命名") % {"doc": naming.document_number, "date": named_on},
+        )
+    naming.applications.set(applications)
+    return naming
