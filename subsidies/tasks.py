@@ -14,11 +14,11 @@ from subsidies.models import PaymentRun
 
 
 @shared_task(name="subsidies.execute_run", acks_late=True, reject_on_worker_lost=True)
-def execute_run(run_id: int) -> dict:
+def execute_run(run_id: int, chunk_size: int | None = None) -> dict:
     """Carry out a run record (started by the office, beat or the command)."""
     run = PaymentRun.objects.get(pk=run_id)
     try:
-        created, existing = ledger.execute_run(run)
+        created, existing = ledger.execute_run(run, chunk_size=chunk_size or ledger.CHUNK)
     except Exception as exc:
         PaymentRun.objects.filter(pk=run_id).update(
             status=PaymentRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
