@@ -5,3 +5,38 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
     verbose_name = "评审"
+
+    def ready(self):
+        from portal.models import Role
+        from portal.workbench import register_panel
+        from reviews import panels, permissions  # noqa: F401  (registers the rules)
+
+        for role in (
+            Role.STREET_REVIEWER,
+            Role.DEPARTMENT_REVIEWER,
+            Role.UNION_REVIEWER,
+            Role.DISTRICT_OFFICE,
+        ):
+            register_panel(role, panels.queue_panel)
+        register_panel(Role.DISTRICT_OFFICE, panels.office_panel)
+        register_panel(Role.UNION_REVIEWER, panels.office_panel)
+        register_panel(Role.EXPERT, panels.expert_panel)
+
+    def load_demo(self, stdout):
+        """Expert profiles for the demo experts (idempotent)."""
+        from portal.models import Unit, User
+        from reviews.models import ExpertProfile
+
+        profiles = {
+            "expert_a": ("机械制造、数控加工", "正高级工程师", None),
+            "expert_b": ("电气自动化、职业培训", "高级技师", "上海松江精密机械有限公司"),
+        }
+        for username, (fields, title, unit_name) in profiles.items():
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                continue
+            unit = Unit.objects.filter(name=unit_name).first() if unit_name else None
+            ExpertProfile.objects.update_or_create(
+                user=user, defaults={"fields_of_expertise": fields, "title": title, "unit": unit}
+            )
+        stdout.write("评审：专家库（expert_a、expert_b）")

@@ -168,3 +168,114 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写理由。")},
     )
+
+
+class AssignForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    expert = forms.ModelChoiceField(
+        label=_("专家"), queryset=None, error_messages={"required": _("请选择专家。")}
+    )
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = (
+            User.objects.filter(roles__role="expert").distinct().order_by("username")
+        )
+        self.fields["expert"].label_from_instance = lambda u: u.display_name
+
+
+class DrawForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    count = forms.IntegerField(label=_("抽取人数"), min_value=1, max_value=15, initial=3)
+    seed = forms.CharField(
+        label=_("种子"), required=False, max_length=64, help_text=_("留空则随机生成并记录")
+    )
+
+
+class CloseExpertStageForm(forms.Form):
+    stage = forms.CharField(widget=forms.HiddenInput)
+    tie_chosen = forms.TypedMultipleChoiceField(
+        label=_("并列人选中入选的"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    tie_reason = forms.CharField(
+        label=_("并列决定理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, tied=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tie_chosen"].choices = list(tied)
+
+
+class CreditCheckForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label=_("核查结果"), choices=[("pass", _("通过")), ("fail", _("不通过"))]
+    )
+    reference = forms.CharField(label=_("查询编号"), required=False, max_length=100)
+
+
+class StartPublicityForm(forms.Form):
+    stage = forms.CharField(widget=forms.HiddenInput)
+    starts_on = forms.DateField(
+        label=_("公示开始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("请填写公示开始日期。"),
+            "invalid": _("日期格式应为 年-月-日。"),
+        },
+    )
+
+
+class ResolveObjectionForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("处理结果"),
+        choices=[("0", _("异议不成立")), ("1", _("异议成立（取消人选）"))],
+        coerce=lambda v: v == "1",
+    )
+    resolution = forms.CharField(
+        label=_("处理意见"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写处理意见。")},
+    )
+
+
+class ObjectionForm(forms.Form):
+    application = forms.TypedChoiceField(label=_("异议对象"), coerce=int)
+    name = forms.CharField(
+        label=_("您的姓名"), max_length=50, error_messages={"required": _("请填写姓名。")}
+    )
+    contact = forms.CharField(
+        label=_("联系方式"),
+        max_length=100,
+        help_text=_("电话或电子邮箱，便于核实"),
+        error_messages={"required": _("请填写联系方式。")},
+    )
+    text = forms.CharField(
+        label=_("异议内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写异议内容及事实依据。")},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = list(candidates)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("", _("提交异议")))
+
+
+class NamingForm(forms.Form):
+    document_number = forms.CharField(
+        label=_("命名文件文号"), max_length=100, error_messages={"required": _("请填写文号。")}
+    )
+    named_on = forms.DateField(
+        label=_("命名日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("请填写命名日期。"), "invalid": _("日期格式应为 年-月-日。")},
+    )

@@ -63,10 +63,29 @@ def holds_scope(user, role: str, scope: str, application) -> bool:
 
 def is_organiser_of(user, application) -> bool:
     """The office that runs the application's programme (district office, or the city union)."""
-    ruleset = ruleset_of(application)
+    return organises_round(user, application.round)
+
+
+def organises_round(user, round_) -> bool:
+    """Whether the user is the office running this round's programme."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    from reviews.selectors import ruleset_for
+
+    version = round_.version
+    ruleset = ruleset_for(version.pk, version.digest, load=lambda: version)
     role = workflow.organiser_role(ruleset.workflow)
-    scope = "city" if role == Role.UNION_REVIEWER else "district"
-    return holds_scope(user, role, scope, application)
+    for a in assignments_of(user):
+        if a.role != role:
+            continue
+        if role == Role.UNION_REVIEWER and a.union_id and a.union.kind == "city":
+            return True
+        if role == Role.DISTRICT_OFFICE and a.region_id:
+            if a.region.kind == "city" or a.region.code == ruleset.identity.district:
+                return True
+    return False
 
 
 def can_decide_at(user, application, stage) -> bool:

@@ -234,3 +234,57 @@ def review_file(application_id: int) -> Application:
         .prefetch_related("versions", "attachments", "events__actor", "events__field_reasons")
         .get(pk=application_id)
     )
+
+
+def office_rounds(user) -> list:
+    """The rounds whose programme this user's office runs, newest first."""
+    from programmes.models import Round
+    from reviews.permissions import organises_round
+
+    rounds = Round.objects.select_related("version__programme").defer("version__data")
+    return [r for r in rounds.order_by("-opens_on", "name") if organises_round(user, r)]
+
+
+def round_applications(round_) -> QuerySet:
+    return (
+        Application.objects.filter(round=round_)
+        .exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        .select_related("applicant", "unit", "round__version")
+        .defer("round__version__data")
+        .order_by("pk")
+    )
+
+
+def expert_assignments(applications, stage: str) -> dict[int, list]:
+    from reviews.models import Assignment
+
+    out: dict[int, list] = {}
+    for a in (
+        Assignment.objects.filter(application__in=applications, panel__stage=stage)
+        .select_related("expert", "sheet")
+        .order_by("expert__username")
+    ):
+        out.setdefault(a.application_id, []).append(a)
+    return out
+
+
+def open_publicities(today: date):
+    """Publicities running today, for the public page."""
+    from reviews.models import Publicity
+
+    return (
+        Publicity.objects.filter(starts_on__lte=today, ends_on__gte=today, closed_at__isnull=True)
+        .select_related("round__version__programme")
+        .defer("round__version__data")
+        .order_by("ends_on")
+    )
+
+
+def publicity_listing(publicity) -> list:
+    """The candidates still listed: name, unit and programme only."""
+    return list(
+        publicity.applications.filter(status=Application.Status.IN_REVIEW, stage=publicity.stage)
+        .select_related("applicant", "unit")
+        .only("id", "applicant__real_name", "applicant__username", "unit__name")
+        .order_by("pk")
+    )

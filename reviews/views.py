@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -167,4 +167,481 @@ def decide(request, pk: int):
             return redirect("reviews:queue")
     return render(
         request, "reviews/detail.html", _file_context(request, application, form=form), status=400
+    )
+
+
+# --- experts -----------------------------------------------------------------------------------
+
+
+@login_required
+def expert_queue(request):
+    """专家评审: the expert's own assignments only."""
+    _require_role(request.user, Role.EXPERT)
+    return render(
+        request, "reviews/expert_queue.html", {"assignments": selectors.expert_queue(request.user)}
+    )
+
+
+def _own_assignment(request, pk: int):
+    from reviews.models import Assignment
+
+    _require_role(request.user, Role.EXPERT)
+    try:
+        return Assignment.objects.select_related(
+            "application__round__version__programme", "application__applicant", "panel"
+        ).get(pk=pk, expert=request.user)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
+def _score_context(request, assignment, *, form=None, recuse_form=None):
+    from reviews.forms import RecuseForm, ScoreSheetForm
+
+    application = assignment.application
+    ruleset = ruleset_of(application)
+    sheet = getattr(assignment, "sheet", None)
+    items = services.sheet_items(ruleset)
+    if form is None:
+        initial = {"opinion": sheet.opinion if sheet else ""}
+        if sheet:
+            initial.update({f"item_{r.item}": r.points for r in sheet.rows.all()})
+        form = ScoreSheetForm(initial=initial, items=items)
+    return {
+        "assignment": assignment,
+        "application": application,
+        "sheet": sheet,
+        "form": form,
+        "recuse_form": recuse_form or RecuseForm(),
+        "sections": display.present(
+            ruleset, application.data, for_expert=True, full_identity=False
+        ),
+        "attachments": [(a, attachment_url(a)) for a in application.attachments.all()],
+        "criteria": ruleset.scoring.criteria if ruleset.scoring else [],
+        "locked": bool(sheet and sheet.submitted) or assignment.status != "assigned",
+    }
+
+
+@login_required
+def score(request, pk: int):
+    """The score sheet of one assignment: the declaration without ID, phone or bank fields."""
+    from reviews.forms import ScoreSheetForm
+
+    assignment = _own_assignment(request, pk)
+    if request.method == "POST":
+        ruleset = ruleset_of(assignment.application)
+        form = ScoreSheetForm(request.POST, items=services.sheet_items(ruleset))
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                services.save_scores(
+                    assignment=assignment,
+                    by=request.user,
+                    points=form.points(),
+                    opinion=form.cleaned_data["opinion"],
+                    submit=submit,
+                )
+            except services.ReviewError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("评分已提交。") if submit else _("评分已暂存。"))
+                if submit:
+                    return redirect("reviews:expert_queue")
+                return redirect("reviews:score", pk=pk)
+        return render(
+            request,
+            "reviews/score.html",
+            _score_context(request, assignment, form=form),
+            status=400,
+        )
+    return render(request, "reviews/score.html", _score_context(request, assignment))
+
+
+@login_required
+@require_POST
+def recuse(request, pk: int):
+    from reviews.forms import RecuseForm
+
+    assignment = _own_assignment(request, pk)
+    form = RecuseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recuse(
+                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已申明回避，区人社局将重新分配专家。"))
+            return redirect("reviews:expert_queue")
+    return render(
+        request,
+        "reviews/score.html",
+        _score_context(request, assignment, recuse_form=form),
+        status=400,
+    )
+
+
+# --- the office --------------------------------------------------------------------------------
+
+
+def _office_round(request, pk: int):
+    from programmes.models import Round
+    from reviews.permissions import organises_round
+
+    _require_role(request.user, Role.DISTRICT_OFFICE, Role.UNION_REVIEWER, Role.SYSTEM_ADMIN)
+    round_ = get_object_or_404(Round.objects.select_related("version__programme"), pk=pk)
+    if not organises_round(request.user, round_):
+        raise Http404
+    return round_
+
+
+@login_required
+def office_rounds(request):
+    """评审组织: the rounds of the programmes this office runs."""
+    _require_role(request.user, Role.DISTRICT_OFFICE, Role.UNION_REVIEWER, Role.SYSTEM_ADMIN)
+    return render(
+        request, "reviews/office_rounds.html", {"rounds": selectors.office_rounds(request.user)}
+    )
+
+
+def _round_context(request, round_, **forms_by_name):
+    from reviews.forms import (
+        AssignForm,
+        CloseExpertStageForm,
+        CreditCheckForm,
+        DrawForm,
+        NamingForm,
+        ResolveObjectionForm,
+        StartPublicityForm,
+    )
+    from reviews.models import Publicity
+
+    ruleset = round_.version.ruleset
+    apps = list(selectors.round_applications(round_))
+    by_stage: dict[str, list] = {}
+    for app in apps:
+        if app.status == Application.Status.IN_REVIEW:
+            by_stage.setdefault(app.stage, []).append(app)
+    stages = []
+    for stage in ruleset.workflow.stages:
+        block = {"stage": stage, "applications": by_stage.get(stage.code, [])}
+        if stage.kind in workflow.EXPERT_KINDS and block["applications"]:
+            ranking, info = services.ranking_for(round_, stage.code)
+            assignments = selectors.expert_assignments(block["applications"], stage.code)
+            ranks = {r.key: r.rank for r in ranking.ranked}
+            block["rows"] = [
+                {
+                    "application": app,
+                    "assignments": assignments.get(app.pk, []),
+                    "aggregate": info[app.pk][1],
+                    "rank": ranks.get(app.pk),
+                    "inside": app.pk in ranking.selected,
+                    "tied": app.pk in ranking.tied,
+                }
+                for app in block["applications"]
+            ]
+            block["ranking"] = ranking
+            tied = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
+            block["close_form"] = forms_by_name.get(f"close_{stage.code}") or CloseExpertStageForm(
+                initial={"stage": stage.code}, tied=tied
+            )
+        if stage.kind == "publicity":
+            block["publicity"] = (
+                Publicity.objects.filter(round=round_, stage=stage.code)
+                .prefetch_related("objections__application__applicant", "applications__applicant")
+                .first()
+            )
+            block["start_form"] = forms_by_name.get("start_publicity") or StartPublicityForm(
+                initial={"stage": stage.code}
+            )
+        stages.append(block)
+    return {
+        "round": round_,
+        "ruleset": ruleset,
+        "stages": stages,
+        "approved": [a for a in apps if a.status == Application.Status.APPROVED],
+        "named": [a for a in apps if a.status == Application.Status.NAMED],
+        "assign_form": AssignForm(),
+        "draw_form": DrawForm(),
+        "credit_form": CreditCheckForm(),
+        "resolve_form": ResolveObjectionForm(),
+        "naming_form": forms_by_name.get("naming") or NamingForm(),
+        "errors": forms_by_name.get("errors", []),
+    }
+
+
+@login_required
+def office_round(request, pk: int):
+    round_ = _office_round(request, pk)
+    return render(request, "reviews/office_round.html", _round_context(request, round_))
+
+
+def _round_application(round_, pk) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("round__version"), pk=pk, round=round_
+    )
+
+
+def _office_action(request, round_, action, *, success: str, error_context=None):
+    """Run one service for an office POST; its Chinese error goes back on the round page."""
+    try:
+        action()
+    except services.ReviewError as exc:
+        context = _round_context(request, round_, errors=[exc.message], **(error_context or {}))
+        return render(request, "reviews/office_round.html", context, status=400)
+    messages.success(request, success)
+    return redirect("reviews:office_round", pk=round_.pk)
+
+
+def _invalid(request, round_, form, name=None):
+    errors = [e for errs in form.errors.values() for e in errs]
+    extra = {name: form} if name else {}
+    return render(
+        request,
+        "reviews/office_round.html",
+        _round_context(request, round_, errors=errors, **extra),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    from reviews.forms import AssignForm, DrawForm
+
+    round_ = _office_round(request, pk)
+    if "count" in request.POST:
+        form = DrawForm(request.POST)
+        if not form.is_valid():
+            return _invalid(request, round_, form)
+        app = _round_application(round_, form.cleaned_data["application"])
+        return _office_action(
+            request,
+            round_,
+            lambda: services.draw_experts(
+                application=app,
+                count=form.cleaned_data["count"],
+                by=request.user,
+                seed=form.cleaned_data["seed"] or None,
+            ),
+            success=_("已随机抽取专家。"),
+        )
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, round_, form)
+    app = _round_application(round_, form.cleaned_data["application"])
+    return _office_action(
+        request,
+        round_,
+        lambda: services.assign_expert(
+            application=app, expert=form.cleaned_data["expert"], by=request.user
+        ),
+        success=_("已分配专家。"),
+    )
+
+
+@login_required
+@require_POST
+def close_expert_stage(request, pk: int):
+    from reviews.forms import CloseExpertStageForm
+
+    round_ = _office_round(request, pk)
+    ranking, info = services.ranking_for(round_, request.POST.get("stage", ""))
+    tied = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
+    form = CloseExpertStageForm(request.POST, tied=tied)
+    if not form.is_valid():
+        return _invalid(request, round_, form)
+    stage = form.cleaned_data["stage"]
+    return _office_action(
+        request,
+        round_,
+        lambda: services.close_expert_stage(
+            round_=round_,
+            stage=stage,
+            by=request.user,
+            tie_chosen=form.cleaned_data["tie_chosen"],
+            tie_reason=form.cleaned_data["tie_reason"],
+        ),
+        success=_("已按排名确定入选人员。"),
+        error_context={f"close_{stage}": form},
+    )
+
+
+@login_required
+@require_POST
+def reopen_sheet(request, pk: int, sheet_pk: int):
+    from reviews.forms import ReasonForm
+    from reviews.models import ScoreSheet
+
+    round_ = _office_round(request, pk)
+    sheet = get_object_or_404(ScoreSheet, pk=sheet_pk, assignment__application__round=round_)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, round_, form)
+    return _office_action(
+        request,
+        round_,
+        lambda: services.reopen_sheet(
+            sheet=sheet, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success=_("已退回该专家重新评分。"),
+    )
+
+
+@login_required
+@require_POST
+def credit_check(request, pk: int):
+    from reviews.forms import CreditCheckForm
+
+    round_ = _office_round(request, pk)
+    form = CreditCheckForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, round_, form)
+    app = _round_application(round_, form.cleaned_data["application"])
+    return _office_action(
+        request,
+        round_,
+        lambda: services.record_credit_check(
+            application=app,
+            result=form.cleaned_data["result"],
+            reference=form.cleaned_data["reference"],
+            by=request.user,
+        ),
+        success=_("已记录信用核查结果。"),
+    )
+
+
+@login_required
+@require_POST
+def start_publicity(request, pk: int):
+    from reviews.forms import StartPublicityForm
+
+    round_ = _office_round(request, pk)
+    form = StartPublicityForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, round_, form, "start_publicity")
+    return _office_action(
+        request,
+        round_,
+        lambda: services.start_publicity(
+            round_=round_,
+            stage=form.cleaned_data["stage"],
+            starts_on=form.cleaned_data["starts_on"],
+            by=request.user,
+        ),
+        success=_("公示已开始。"),
+        error_context={"start_publicity": form},
+    )
+
+
+@login_required
+@require_POST
+def close_publicity(request, pk: int, publicity_pk: int):
+    from reviews.models import Publicity
+
+    round_ = _office_round(request, pk)
+    publicity = get_object_or_404(Publicity, pk=publicity_pk, round=round_)
+    return _office_action(
+        request,
+        round_,
+        lambda: services.close_publicity(publicity=publicity, by=request.user),
+        success=_("公示已结束，无异议人选进入下一阶段。"),
+    )
+
+
+@login_required
+@require_POST
+def resolve_objection(request, pk: int, objection_pk: int):
+    from reviews.forms import ResolveObjectionForm
+    from reviews.models import Objection
+
+    round_ = _office_round(request, pk)
+    objection = get_object_or_404(Objection, pk=objection_pk, publicity__round=round_)
+    form = ResolveObjectionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, round_, form)
+    return _office_action(
+        request,
+        round_,
+        lambda: services.resolve_objection(
+            objection=objection,
+            by=request.user,
+            upheld=form.cleaned_data["upheld"],
+            resolution=form.cleaned_data["resolution"],
+        ),
+        success=_("异议已处理。"),
+    )
+
+
+@login_required
+@require_POST
+def naming(request, pk: int):
+    from reviews.forms import NamingForm
+
+    round_ = _office_round(request, pk)
+    form = NamingForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, round_, form, "naming")
+    return _office_action(
+        request,
+        round_,
+        lambda: services.name_candidates(
+            round_=round_,
+            document_number=form.cleaned_data["document_number"],
+            named_on=form.cleaned_data["named_on"],
+            by=request.user,
+        ),
+        success=_("已命名，相关人员将收到通知。"),
+        error_context={"naming": form},
+    )
+
+
+# --- the public publicity page ------------------------------------------------------------------
+
+
+def publicity_list(request):
+    """公示 (no sign-in): the publicities running today."""
+    from django.utils import timezone
+
+    return render(
+        request,
+        "reviews/publicity_list.html",
+        {"publicities": selectors.open_publicities(timezone.localdate())},
+    )
+
+
+def publicity_detail(request, pk: int):
+    """One publicity: the candidates' name, unit and programme only; anyone may object."""
+    from django.utils import timezone
+
+    from reviews.forms import ObjectionForm
+
+    today = timezone.localdate()
+    publicity = get_object_or_404(selectors.open_publicities(today), pk=pk)
+    listed = selectors.publicity_listing(publicity)
+    candidates = [(a.pk, a.applicant.display_name) for a in listed]
+    form = ObjectionForm(request.POST or None, candidates=candidates)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            app = next(a for a in listed if a.pk == form.cleaned_data["application"])
+            try:
+                services.lodge_objection(
+                    publicity=publicity,
+                    application=app,
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    text=form.cleaned_data["text"],
+                )
+            except services.ReviewError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("您的异议已提交，我们将核实处理并与您联系。"))
+                return redirect("reviews:publicity_detail", pk=publicity.pk)
+        status = 400
+    return render(
+        request,
+        "reviews/publicity_detail.html",
+        {"publicity": publicity, "listed": listed, "form": form},
+        status=status,
     )

@@ -1,0 +1,160 @@
+"""The expert's, the office's and the public pages, driven through the client."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.selectors import working_day_calendar
+from reviews import services
+from reviews.models import Assignment, Objection, Publicity
+
+
+@pytest.fixture
+def songjiang(make_round):
+    return make_round("songjiang-chief-technician", quota=1)
+
+
+def test_expert_scores_without_seeing_identity_and_can_recuse(
+    songjiang, make_application, experts, persona, client, login_as
+):
+    app = make_application(
+        songjiang,
+        unit="songjiang_training",
+        stage="expert_scoring",
+        data={
+            "person": {"name": "张工", "id_number": "310104197503151019", "mobile": "13812345678"}
+        },
+    )
+    other = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    office = persona("chen_office")
+    one = services.assign_expert(application=app, expert=persona("expert_a"), by=office)
+    two = services.assign_expert(application=other, expert=persona("expert_a"), by=office)
+    services.assign_expert(application=other, expert=experts[2], by=office)
+    login_as("expert_a")
+    page = client.get(reverse("reviews:expert_queue")).content.decode()
+    assert reverse("reviews:score", args=[one.pk]) in page
+    body = client.get(reverse("reviews:score", args=[one.pk])).content.decode()
+    assert "张工" in body and "310104" not in body and "身份证" not in body
+    assert "13812345678" not in body
+    # above an item's maximum: refused next to the field, what was typed kept
+    post = {f"item_{k}": v for k, v in {"A1": 6, "A2": 4}.items()} | {"opinion": "很好", "save": ""}
+    response = client.post(reverse("reviews:score", args=[one.pk]), post)
+    assert response.status_code == 400
+    assert (
+        "得分不能超过该项满分5分" in response.content.decode()
+        and "很好" in response.content.decode()
+    )
+    full = {
+        "A1": 5, "A2": 5, "A3": 10, "B1": 10, "B2": 10, "B3": 10, "C1": 10, "C2": 10,
+        "D1": 5, "E1": 5, "F1": 10, "G1": 5, "H1": 5,
+    }  # fmt: skip
+    response = client.post(
+        reverse("reviews:score", args=[one.pk]),
+        {f"item_{k}": v for k, v in full.items()} | {"submit": ""},
+    )
+    assert response.status_code == 302
+    one.refresh_from_db()
+    assert one.sheet.submitted and one.sheet.total == 100
+    # recuse from the other with a reason
+    response = client.post(reverse("reviews:recuse", args=[two.pk]), {"reason": ""})
+    assert response.status_code == 400 and "请说明需要回避的原因" in response.content.decode()
+    response = client.post(reverse("reviews:recuse", args=[two.pk]), {"reason": "近亲属"})
+    assert response.status_code == 302
+    assert Assignment.objects.get(pk=two.pk).status == "recused"
+    # another expert's assignment does not exist for expert_a
+    theirs = Assignment.objects.get(application=other, expert=experts[2])
+    assert client.get(reverse("reviews:score", args=[theirs.pk])).status_code == 404
+
+
+def test_office_round_page_ranks_and_names(
+    songjiang, make_application, experts, persona, client, login_as
+):
+    app = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    office = persona("chen_office")
+    login_as("chen_office")
+    url = reverse("reviews:office_round", args=[songjiang.pk])
+    response = client.post(
+        reverse("reviews:assign", args=[songjiang.pk]),
+        {"application": app.pk, "count": 2, "seed": "demo"},
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.filter(application=app, method="draw").count() == 2
+    page = client.get(url).content.decode()
+    assert "随机抽取" in page and "按排名确定入选" in page
+    response = client.post(
+        reverse("reviews:close_expert_stage", args=[songjiang.pk]), {"stage": "expert_scoring"}
+    )
+    assert response.status_code == 400 and "尚无专家提交评分" in response.content.decode()
+    for a in Assignment.objects.filter(application=app):
+        services.save_scores(assignment=a, by=a.expert, points={"A1": 5}, submit=False)
+    app.stage = "credit_check"
+    app.save()
+    response = client.post(
+        reverse("reviews:credit_check", args=[songjiang.pk]),
+        {"application": app.pk, "result": "pass", "reference": "XY2026-1"},
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.stage == "selection_list_approval"
+    app.stage = "publicity"
+    app.save()
+    response = client.post(
+        reverse("reviews:start_publicity", args=[songjiang.pk]),
+        {"stage": "publicity", "starts_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    publicity = Publicity.objects.get()
+    expected = working_day_calendar().add_working_days(timezone.localdate(), 5)
+    assert publicity.ends_on == expected > timezone.localdate()
+    response = client.post(reverse("reviews:close_publicity", args=[songjiang.pk, publicity.pk]))
+    assert response.status_code == 400 and "期满后才能结束公示" in response.content.decode()
+    services.close_publicity(publicity=publicity, by=office, today=publicity.ends_on + timedelta(1))
+    app.refresh_from_db()
+    app.stage = "final_approval"
+    app.save()
+    services.decide(application=app, stage="final_approval", outcome="pass", by=office)
+    response = client.post(
+        reverse("reviews:naming", args=[songjiang.pk]),
+        {"document_number": "", "named_on": "2026-11-01"},
+    )
+    assert response.status_code == 400 and "请填写文号" in response.content.decode()
+    response = client.post(
+        reverse("reviews:naming", args=[songjiang.pk]),
+        {"document_number": "松人社〔2026〕30号", "named_on": "2026-11-01"},
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "named"
+
+
+def test_public_publicity_page_lists_name_unit_programme_and_takes_objections(
+    songjiang, make_application, persona, client
+):
+    app = make_application(
+        songjiang,
+        stage="publicity",
+        data={"person": {"name": "公示人", "id_number": "310104197503151019"}},
+    )
+    today = timezone.localdate()
+    publicity = services.start_publicity(
+        round_=songjiang, stage="publicity", starts_on=today, by=persona("chen_office")
+    )
+    assert client.get(reverse("reviews:publicity_list")).status_code == 200
+    url = reverse("reviews:publicity_detail", args=[publicity.pk])
+    body = client.get(url).content.decode()
+    assert app.applicant.real_name in body and "上海松江精密机械有限公司" in body
+    assert "310104" not in body and app.applicant.phone not in body
+    response = client.post(
+        url, {"application": app.pk, "name": "王某", "contact": "", "text": "不实"}
+    )
+    assert response.status_code == 400 and "请填写联系方式" in response.content.decode()
+    assert "不实" in response.content.decode()
+    response = client.post(
+        url, {"application": app.pk, "name": "王某", "contact": "13900001111", "text": "不实"}
+    )
+    assert response.status_code == 302
+    assert Objection.objects.get().application == app
