@@ -265,6 +265,54 @@ TEXTS: dict[str, list[str]] = {
     "incentives": [
         "建立技能等级与薪酬挂钩机制，对取得高级技师、技师的职工分别给予每月1500元、800元技能津贴，并在评优评先中优先推荐。",
     ],
+    # the five powers (引领力、实践力、创新力、攻关力、传承力), three items each
+    "taking_on_heavy_tasks": [
+        "主动承担航空发动机机匣等公司最难加工的关键零件生产任务，连续五年保证重点型号零件按期交付。",
+        "在新产线调试期间带队连续攻关40天，提前两周实现批量生产。",
+    ],
+    "pursuing_excellence": [
+        "坚持“零件上差一丝，产品就差一截”，将关键尺寸加工精度由0.01毫米提高到0.005毫米。",
+        "个人加工产品连续八年无质量事故，一次交验合格率保持在99.5%以上。",
+    ],
+    "setting_example": [
+        "带领班组获评上海市“工人先锋号”，个人获上海市五一劳动奖章。",
+        "在公司推行“首件必检、过程自检”工作法，带动车间整体废品率下降40%。",
+    ],
+    "superb_skills": [
+        "精通多轴联动数控车铣复合加工，能独立完成钛合金、高温合金等难加工材料的工艺编制与加工。",
+        "曾获上海市职业技能竞赛数控车工项目一等奖。",
+    ],
+    "outstanding_results": [
+        "近五年主持完成技术革新12项，累计为企业创造经济效益860余万元。",
+        "牵头完成的自动上下料改造使单班产能提高35%。",
+    ],
+    "continuous_learning": [
+        "先后完成五轴加工、工业机器人编程、数字化检测等新技术培训，在职取得机械工程本科学历。",
+    ],
+    "business_insight": [
+        "针对企业薄壁件加工成本高的问题，提出工艺路线优化方案，使单件加工时间缩短30%。",
+    ],
+    "value_creation": [
+        "发明的低应力涨胎夹具已在集团三家企业推广使用，每年减少废品损失约260万元。",
+    ],
+    "taking_responsibility": [
+        "作为技术攻关小组组长，承担集团重点新产品关键零件试制任务，平均试制周期由15天缩短到8天。",
+    ],
+    "collaboration": [
+        "与设计、工艺、检验部门组建跨部门攻关小组，协同解决装配精度超差问题7项。",
+    ],
+    "facing_problems": [
+        "面对进口设备故障频发、厂家维修周期长的难题，带领团队自主完成数控系统改造，设备完好率提高到98%。",
+    ],
+    "summarising_heritage": [
+        "总结形成“分层切削、对称去量”操作法，编写图文操作手册两册，在公司推广使用。",
+    ],
+    "training_talent": [
+        "累计带徒18名，其中5人晋升高级技师、9人晋升技师，1人获评松江工匠。",
+    ],
+    "applying_intelligence": [
+        "推动数字化检测进车间，实现关键尺寸在线测量与自动补偿，参与建成公司首条数控车削自动化生产线。",
+    ],
     "partner_enterprises": [
         "上海松江精密机械有限公司、上海青浦智能制造股份有限公司等12家企业。",
     ],
@@ -779,6 +827,8 @@ def _textarea_for(context: _Context, field: FormField) -> str:
     for sentence in sentences:
         if len(text) + len(sentence) <= high:
             text += sentence
+    if text and field.max_length and not field.target_length:
+        return text  # the field's own text is enough where no length is asked for
     # Fill from the pool, preferring sentences not yet used in this declaration.
     fresh = [s for s in pool if s not in context.used_sentences and s not in text]
     for sentence in fresh + [s for s in pool if s not in fresh]:
