@@ -288,3 +288,38 @@ def publicity_listing(publicity) -> list:
         .only("id", "applicant__real_name", "applicant__username", "unit__name")
         .order_by("pk")
     )
+
+
+def organised_versions(user) -> list[int]:
+    """Ids of the rule-set versions (in use by a round) whose programme this user's office runs."""
+    office_everywhere, office_districts = _office_districts(user)
+    city_union = _city_union(user)
+    ids = []
+    for version_id, ruleset in versions_in_use().items():
+        organiser = workflow.organiser_role(ruleset.workflow)
+        if (
+            organiser == Role.DISTRICT_OFFICE
+            and (office_everywhere or ruleset.identity.district in office_districts)
+        ) or (organiser == Role.UNION_REVIEWER and city_union):
+            ids.append(version_id)
+    return ids
+
+
+def admin_scope_q(user) -> Q | None:
+    """What the admin's application list shows: every application of the programmes the user's
+    office runs, and what waits at the user's own stages."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    parts = []
+    organised = organised_versions(user)
+    if organised:
+        parts.append(Q(round__version_id__in=organised))
+    staged = stage_scope_q(user)
+    if staged is not None:
+        parts.append(staged)
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined & ~Q(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])

@@ -1,0 +1,300 @@
+"""The applications in the Django admin, as district HR staff are used to reviewing them.
+
+Read-only: the declaration, its versions, materials and history are shown, never edited here.
+The actions (pass, return for revision, reject, assign experts) call the same services as the
+staff pages (reviews.services), so the same permissions and locks apply; the list shows only
+the applications of the programmes the user's office runs.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, ApplicationEvent, ApplicationVersion, Attachment
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(ReadOnlyInline):
+    model = ApplicationVersion
+    fields = ["number", "submitted_at", "submitted_by", "ruleset_version"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["item", "file_link", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("文件"))
+    def file_link(self, obj):
+        try:
+            url = reverse("applications:attachment", args=[obj.pk])
+        except NoReverseMatch:
+            return obj.original_name
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+
+class EventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = [
+        "at",
+        "actor",
+        "action",
+        "from_stage",
+        "to_stage",
+        "to_status",
+        "note",
+        "internal_note",
+    ]
+    readonly_fields = fields
+
+
+class ProgrammeFilter(admin.SimpleListFilter):
+    title = _("人才项目")
+    parameter_name = "programme"
+
+    def lookups(self, request, model_admin):
+        from programmes.models import Programme
+
+        return list(Programme.objects.order_by("code").values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(round__version__programme__code=self.value())
+        return queryset
+
+
+class StageFilter(admin.SimpleListFilter):
+    title = _("当前阶段")
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        from reviews.selectors import stage_choices
+
+        return stage_choices(request.user)
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(stage=self.value())
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(
+        label=_("理由（申报人可见）"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": _("请填写理由。")},
+    )
+
+
+class AssignExpertsForm(forms.Form):
+    experts = forms.ModelMultipleChoiceField(
+        label=_("指定专家"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    draw = forms.IntegerField(label=_("或随机抽取人数"), min_value=1, max_value=15, required=False)
+    seed = forms.CharField(label=_("抽取种子（可空）"), required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        from portal.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = (
+            User.objects.filter(roles__role="expert").distinct().order_by("username")
+        )
+        self.fields["experts"].label_from_instance = lambda u: u.display_name
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("experts") and not data.get("draw"):
+            raise forms.ValidationError(gettext("请指定专家或填写随机抽取人数。"))
+        return data
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "applicant_name",
+        "round",
+        "stage_title",
+        "status",
+        "street",
+        "unit",
+        "submitted_at",
+    ]
+    list_filter = [ProgrammeFilter, "round", StageFilter, "status", "street", "unit"]
+    search_fields = ["applicant__real_name", "applicant__username", "unit__name"]
+    list_select_related = ["applicant", "round", "street", "unit"]
+    inlines = [VersionInline, AttachmentInline, EventInline]
+    actions = ["pass_selected", "return_selected", "reject_selected", "assign_experts"]
+    exclude = ["data", "warn_reasons"]
+    readonly_fields = ["declaration"]
+
+    def get_queryset(self, request):
+        from reviews.selectors import admin_scope_q
+
+        qs = super().get_queryset(request).defer("round__version__data")
+        scope = admin_scope_q(request.user)
+        return qs.none() if scope is None else qs.filter(scope)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("申报人"), ordering="applicant__real_name")
+    def applicant_name(self, obj):
+        return obj.applicant.display_name
+
+    @admin.display(description=_("当前阶段"), ordering="stage")
+    def stage_title(self, obj):
+        from reviews.permissions import ruleset_of
+
+        stage = ruleset_of(obj).stage(obj.stage)
+        return stage.title if stage else obj.stage
+
+    @admin.display(description=_("申报内容"))
+    def declaration(self, obj):
+        from django.template.loader import render_to_string
+
+        from portal.roles import sees_full_identity
+        from reviews.display import present
+        from reviews.permissions import ruleset_of
+
+        request = getattr(self, "_request", None)
+        sections = present(
+            ruleset_of(obj),
+            obj.data,
+            for_expert=False,
+            full_identity=bool(request and sees_full_identity(request.user)),
+        )
+        return render_to_string("reviews/_declaration.html", {"sections": sections})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._request = request
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- actions: the same services as the staff pages ---------------------------------------
+
+    def _run(self, request, queryset, outcome: str, note: str = ""):
+        from reviews import services
+
+        done = 0
+        for application in queryset:
+            try:
+                services.decide(
+                    application=application,
+                    stage=application.stage,
+                    outcome=outcome,
+                    by=request.user,
+                    note=note,
+                )
+                done += 1
+            except (services.ReviewError, PermissionDenied) as exc:
+                message = getattr(exc, "message", None) or str(exc) or gettext("无权操作")
+                self.message_user(
+                    request, f"{application.applicant.display_name}：{message}", messages.ERROR
+                )
+        if done:
+            self.message_user(
+                request,
+                gettext("已处理 %(n)s 件：%(outcome)s。")
+                % {"n": done, "outcome": services.OUTCOME_LABELS[outcome]},
+                messages.SUCCESS,
+            )
+
+    def _with_reason(self, request, queryset, outcome: str, title: str):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._run(request, queryset, outcome, form.cleaned_data["note"])
+            return None
+        return TemplateResponse(
+            request,
+            "reviews/admin_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("审核通过（进入下一阶段）"))
+    def pass_selected(self, request, queryset):
+        self._run(request, queryset, "pass")
+
+    @admin.action(description=_("退回修改"))
+    def return_selected(self, request, queryset):
+        return self._with_reason(request, queryset, "return", gettext("退回修改"))
+
+    @admin.action(description=_("不通过"))
+    def reject_selected(self, request, queryset):
+        return self._with_reason(request, queryset, "reject", gettext("不通过"))
+
+    @admin.action(description=_("分配评审专家"))
+    def assign_experts(self, request, queryset):
+        from reviews import services
+
+        form = AssignExpertsForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for application in queryset:
+                try:
+                    if form.cleaned_data["draw"]:
+                        services.draw_experts(
+                            application=application,
+                            count=form.cleaned_data["draw"],
+                            by=request.user,
+                            seed=form.cleaned_data["seed"] or None,
+                        )
+                    for expert in form.cleaned_data["experts"]:
+                        services.assign_expert(
+                            application=application, expert=expert, by=request.user
+                        )
+                except (services.ReviewError, PermissionDenied) as exc:
+                    message = getattr(exc, "message", None) or str(exc)
+                    self.message_user(
+                        request, f"{application.applicant.display_name}：{message}", messages.ERROR
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        gettext("%(name)s：已分配专家。")
+                        % {"name": application.applicant.display_name},
+                        messages.SUCCESS,
+                    )
+            return None
+        return TemplateResponse(
+            request,
+            "reviews/admin_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("分配评审专家"),
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
