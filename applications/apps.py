@@ -5,3 +5,8 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "applications"
     verbose_name = "申报"
+
+    def ready(self):
+        from applications import workbench
+
+        workbench.register()

@@ -67,6 +67,27 @@ def ruleset_of(application: Application):
     return application.round.version.ruleset
 
 
+def eligibility_for(round):
+    """The rule set's eligibility with the round's own dates where the text's are of another year.
+
+    A channel window or application window in a text is dated for the round of the text's year
+    (上海工匠 2024 通知 二(三): 6月12日至7月15日); a round of another year pins its own window
+    (Round.opens_on .. closes_on), so the same rule set serves the next year's round.
+    """
+    rules = round.version.ruleset.eligibility
+    window = {"opens": round.opens_on, "closes": round.closes_on}
+    channels = [
+        c.model_copy(update={"window": c.window.model_copy(update=window)})
+        if c.window is not None and c.window.opens.year != round.year
+        else c
+        for c in rules.channels
+    ]
+    general = rules.application_window
+    if general is not None and general.opens and general.opens.year != round.year:
+        general = general.model_copy(update=window)
+    return rules.model_copy(update={"channels": channels, "application_window": general})
+
+
 def applicant_units(user) -> list:
     """The units an organisation account applies for (its applicant_org assignments)."""
     return scopes(user, Role.APPLICANT_ORG, "unit")
@@ -80,13 +101,11 @@ def start_application(*, round, by, channel: str, unit=None, today: date | None 
         raise ApplicationError(
             f"“{round.name}”的申报时间为 {round.opens_on} 至 {round.closes_on}，现在不能申报。"
         )
-    channels = {c.code: c for c in ruleset.eligibility.channels}
+    channels = {c.code: c for c in eligibility_for(round).channels}
     if channel not in channels:
         raise ApplicationError("请选择推荐方式。", field="channel")
     window = channels[channel].window
-    # A channel's window is dated for the round of the text's year (上海工匠 2024: self-nomination
-    # 6月12日—7月15日); a round of another year runs on the round's own dates.
-    if window and window.opens.year == round.year and not (window.opens <= today <= window.closes):
+    if window and not (window.opens <= today <= window.closes):
         raise ApplicationError(
             f"“{channels[channel].label}”的申报时间为 {window.opens} 至 {window.closes}。",
             field="channel",
@@ -152,7 +171,10 @@ def precheck(application: Application, *, on: date | None = None) -> list:
     facts = declaration.facts_from_data(ruleset, application.data, unit=application.unit)
     try:
         return eligibility.evaluate(
-            ruleset.eligibility, facts, on=on or timezone.localdate(), channel=application.channel
+            eligibility_for(application.round),
+            facts,
+            on=on or timezone.localdate(),
+            channel=application.channel,
         )
     except ValueError as exc:  # a stored value the facts model refuses
         return [eligibility.CheckResult("facts", "fail", str(exc), "", ())]
