@@ -52,5 +52,6 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from subsidies import views
+
+app_name = "subsidies"
+
+urlpatterns = [
+    path("", views.awards, name="awards"),
+    path("awards/<int:pk>/", views.award_detail, name="award"),
+    path("awards/<int:pk>/<slug:action>/", views.award_action, name="award_action"),
+    path("assessments/", views.assessments, name="assessments"),
+    path("runs/", views.runs, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/status/", views.run_status, name="run_status"),
+    path("batches/", views.batches, name="batches"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("batches/<int:pk>/approve/", views.batch_approve, name="batch_approve"),
+    path("batches/<int:pk>/paid/", views.batch_paid, name="batch_paid"),
+    path("batches/<int:pk>/payroll.xlsx", views.batch_export, name="batch_export"),
+]

@@ -1,0 +1,355 @@
+"""Office and finance pages of awards, runs and batches: parse a form, call a service, render.
+
+Permissions from subsidies.permissions (rules), lists from subsidies.selectors with the same
+districts. A role the user does not hold answers 403; an award or batch outside the user's
+districts answers 404 (the page does not say it exists).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.identity import mask_id_number
+from subsidies import forms, selectors, services
+from subsidies.ledger import RunError
+from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
+from subsidies.permissions import (
+    is_office,
+    may_approve_batches,
+    may_manage_award,
+    may_view_award,
+    may_view_batches,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(predicate, user, *args):
+    if not predicate(user, *args):
+        raise PermissionDenied(_("您没有访问该页面的权限。"))
+
+
+def _award(user, pk: int) -> Award:
+    award = get_object_or_404(
+        Award.objects.select_related("ruleset_version__programme", "person", "unit"), pk=pk
+    )
+    if not may_view_award(user, award):
+        raise Http404
+    return award
+
+
+# --- awards --------------------------------------------------------------------------------
+
+
+@login_required
+def awards(request):
+    """命名与待遇: the awards of the office's (or finance's) districts."""
+    _require(may_view_batches, request.user)
+    form = forms.AwardFilterForm(request.GET or None)
+    query = title = ""
+    if form.is_bound and form.is_valid():
+        query, title = form.cleaned_data["q"], form.cleaned_data["title"]
+    page = Paginator(selectors.awards_for(request.user, query=query, title=title), PAGE_SIZE)
+    return render(
+        request,
+        "subsidies/awards.html",
+        {"form": form, "page": page.get_page(request.GET.get("page"))},
+    )
+
+
+def _action_forms(award, bound=None):
+    made = {
+        "adjust": forms.AdjustmentForm(award=award),
+        "assess": forms.AssessmentForm(award=award),
+        "studio": forms.StudioForm(award=award),
+        "other": forms.OtherBenefitForm(award=award),
+        "title": forms.OtherTitleForm(award=award),
+        "recover": forms.RecoveryForm(award=award),
+    }
+    if bound is not None:
+        made[bound.prefix] = bound
+    return made
+
+
+@login_required
+def award_detail(request, pk: int, bound=None, status: int = 200):
+    """The award's statement: the ledger, what comes next, assessments, the audit trail."""
+    award = _award(request.user, pk)
+    manage = may_manage_award(request.user, award)
+    statement = selectors.statement(award, today=timezone.localdate())
+    ruleset = award.ruleset_version.ruleset
+    return render(
+        request,
+        "subsidies/award_detail.html",
+        {
+            "award": award,
+            "statement": statement,
+            "manage": manage,
+            "forms": _action_forms(award, bound) if manage else {},
+            "full_identity": manage or may_approve_batches(request.user),
+            "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
+            "assessment_labels": {a.code: a.label for a in ruleset.assessments},
+            "id_number": _id_number(request.user, award),
+        },
+        status=status,
+    )
+
+
+def _id_number(user, award) -> str:
+    if award.person is None or not award.person.id_number:
+        return ""
+    if may_manage_award(user, award) or may_approve_batches(user):
+        return award.person.id_number
+    return mask_id_number(award.person.id_number)
+
+
+ACTIONS = {
+    "adjust": forms.AdjustmentForm,
+    "assess": forms.AssessmentForm,
+    "studio": forms.StudioForm,
+    "other": forms.OtherBenefitForm,
+    "title": forms.OtherTitleForm,
+    "recover": forms.RecoveryForm,
+}
+
+
+def _perform(action: str, award, data: dict, by):
+    on, note = data["on"], data.get("note", "")
+    if action == "adjust":
+        return services.adjust_award(
+            award=award, kind=data["kind"], reason=data.get("reason", ""), on=on, by=by, note=note
+        )
+    if action == "assess":
+        return services.record_assessment(
+            award=award,
+            code=data["code"],
+            result=data["result"],
+            on=on,
+            by=by,
+            unit_at_fault=data["unit_at_fault"],
+            after_rectification=data["after_rectification"],
+            note=note,
+        )
+    if action == "studio":
+        return services.record_studio(award=award, level=data["level"], on=on, by=by, note=note)
+    if action == "other":
+        return services.record_other_benefit(
+            award=award,
+            name=data["name"],
+            monthly_amount=f"{data['monthly_amount']:.2f}",
+            on=on,
+            by=by,
+            note=note,
+        )
+    if action == "title":
+        return services.record_other_title(award=award, name=data["name"], on=on, by=by, note=note)
+    payments = Payment.objects.filter(award=award, pk__in=[int(p) for p in data["payments"]])
+    return services.order_recovery(award=award, payments=payments, on=on, reason=note, by=by)
+
+
+@login_required
+@require_POST
+def award_action(request, pk: int, action: str):
+    """Record a fact, an adjustment or a recovery on the award (the office only)."""
+    award = _award(request.user, pk)
+    _require(may_manage_award, request.user, award)
+    form_class = ACTIONS.get(action)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, award=award)
+    if form.is_valid():
+        try:
+            _perform(action, award, form.cleaned_data, request.user)
+        except services.AwardError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已记录。"))
+            return redirect("subsidies:award", pk=award.pk)
+    return award_detail(request, pk, bound=form, status=400)
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+
+@login_required
+def assessments(request):
+    """考核: overdue ones first, then those coming due."""
+    _require(is_office, request.user)
+    overdue, soon = selectors.assessments_for(request.user, today=timezone.localdate())
+    return render(
+        request,
+        "subsidies/assessments.html",
+        {"overdue": overdue, "soon": soon, "days": selectors.DUE_SOON_DAYS},
+    )
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+@login_required
+def runs(request):
+    """发放计算: start a run by hand and see the recent ones."""
+    _require(is_office, request.user)
+    form = forms.RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.start_run(
+                kind=form.cleaned_data["kind"], period=form.cleaned_data["period"], by=request.user
+            )
+        except RunError as exc:
+            form.add_error("period", str(exc))
+        else:
+            return redirect("subsidies:run", pk=run.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "subsidies/runs.html", {"form": form, "runs": selectors.runs()}, status=status
+    )
+
+
+@login_required
+def run_detail(request, pk: int):
+    _require(is_office, request.user)
+    run = get_object_or_404(PaymentRun, pk=pk)
+    return render(request, "subsidies/run_detail.html", {"run": run})
+
+
+@login_required
+def run_status(request, pk: int):
+    """The run's progress for the page that polls it."""
+    _require(is_office, request.user)
+    run = get_object_or_404(PaymentRun, pk=pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "percent": run.percent,
+            "awards_done": run.awards_done,
+            "awards_total": run.awards_total,
+            "created": run.created,
+            "existing": run.existing,
+            "error": run.error,
+        }
+    )
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+@login_required
+def batches(request):
+    """发放批次: per period and funding line."""
+    _require(may_view_batches, request.user)
+    return render(
+        request,
+        "subsidies/batches.html",
+        {
+            "batches": selectors.batches_for(request.user),
+            "may_run": is_office(request.user),
+        },
+    )
+
+
+def _batch(user, pk: int) -> PaymentBatch:
+    _require(may_view_batches, user)
+    batch = get_object_or_404(
+        PaymentBatch.objects.select_related("drafted_by", "approved_by"), pk=pk
+    )
+    if not selectors.batch_rows(user, batch).exists():
+        raise Http404
+    return batch
+
+
+@login_required
+def batch_detail(request, pk: int):
+    batch = _batch(request.user, pk)
+    rows = list(selectors.batch_rows(request.user, batch))
+    return render(
+        request,
+        "subsidies/batch_detail.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "total": sum((r.amount for r in rows), 0),
+            "may_approve": may_approve_batches(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_approve(request, pk: int):
+    batch = _batch(request.user, pk)
+    _require(may_approve_batches, request.user)
+    try:
+        services.approve_batch(batch=batch, by=request.user)
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("批次已审核。"))
+    return redirect("subsidies:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_paid(request, pk: int):
+    batch = _batch(request.user, pk)
+    _require(may_approve_batches, request.user)
+    try:
+        services.mark_batch_paid(batch=batch, by=request.user)
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("批次已标记为已发放。"))
+    return redirect("subsidies:batch", pk=batch.pk)
+
+
+PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号", "金额", "资金来源", "期间"]
+
+
+@login_required
+def batch_export(request, pk: int):
+    """The payroll sheet (xlsx) with full ID and account numbers: finance and the office only."""
+    from openpyxl import Workbook
+
+    batch = _batch(request.user, pk)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "发放名单"
+    sheet.append(PAYROLL_HEADERS)
+    for row in selectors.batch_rows(request.user, batch):
+        award = row.award
+        to_person = row.payee == "person"
+        sheet.append(
+            [
+                award.person.display_name if to_person and award.person else award.name,
+                (award.person.id_number or "") if to_person and award.person else "",
+                award.unit.name if award.unit else "",
+                award.person_bank if to_person else award.unit_bank,
+                award.person_account if to_person else award.unit_account,
+                row.amount,
+                str(Funding(row.funding).label),
+                row.period,
+            ]
+        )
+    for cell in sheet["F"][1:]:
+        cell.number_format = "#,##0.00"
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="payroll-{batch.period}-{batch.funding}.xlsx"'
+    )
+    return response
