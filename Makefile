@@ -68,8 +68,8 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 bench: venv sysdeps check-services
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-		$(PY) bench/run.py
+	BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench}" \
+		REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" $(PY) bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
