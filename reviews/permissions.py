@@ -158,6 +158,6 @@ def route_of(application) -> workflow.Route:
 
 
 rules.add_perm("reviews.decide_application", may_decide)
-rules.add_perm("reviews.view_application", may_view_in_review)
+rules.add_perm("reviews.view_application", may_view_in_review | is_assigned_expert)
 rules.add_perm("reviews.score_application", is_assigned_expert)
 rules.add_perm("reviews.organise_application", is_organiser)
