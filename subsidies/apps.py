@@ -5,3 +5,17 @@ class SubsidiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "subsidies"
     verbose_name = "待遇与考核"
+
+    def ready(self):
+        from portal.models import Role
+        from portal.workbench import register_panel
+        from subsidies import panels, permissions  # noqa: F401  (registers the rules)
+
+        register_panel(Role.DISTRICT_OFFICE, panels.office_panel)
+        register_panel(Role.FINANCE, panels.finance_panel)
+
+    def load_demo(self, stdout):
+        """A few demo awards of different programmes with their ledger (idempotent)."""
+        from subsidies.demo import load_demo_awards
+
+        load_demo_awards(stdout)

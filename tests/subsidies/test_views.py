@@ -213,6 +213,7 @@ def test_the_payroll_export_has_chinese_headers_and_full_numbers(client, login_a
         "区人才发展专项资金",
     )
     assert len(id_number) == 18 and "*" not in id_number
+    assert unit == "上海松江精密机械有限公司"
     assert float(amount) == 1000.0 and period in {"2026-01", "2026-02"}
 
 

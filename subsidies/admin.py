@@ -1,0 +1,112 @@
+"""Admin for awards, the ledger (read-only), assessments, batches and runs.
+
+State changes go through the services (the office pages); the admin shows, exports and, for
+awards, imports bank accounts. The ledger is never edited or deleted here.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+
+from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
+from subsidies.resources import (
+    AssessmentResource,
+    AwardResource,
+    PaymentBatchResource,
+    PaymentResource,
+)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline):
+    model = AwardEvent
+    fields = ["date", "kind", "fields", "reason", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Award)
+class AwardAdmin(ImportExportModelAdmin):
+    resource_classes = [AwardResource]
+    list_display = ["name", "programme", "document_number", "named_on", "term_end", "title", "page"]
+    list_filter = ["district", "title", "ruleset_version__programme"]
+    search_fields = ["name", "document_number", "unit__name"]
+    readonly_fields = [
+        "application",
+        "ruleset_version",
+        "district",
+        "name",
+        "person",
+        "unit",
+        "document_number",
+        "named_on",
+        "term_start",
+        "term_end",
+        "title",
+    ]
+    fields = [*readonly_fields, "person_bank", "person_account", "unit_bank", "unit_account"]
+    inlines = [EventInline]
+
+    @admin.display(description="项目")
+    def programme(self, obj):
+        return obj.ruleset_version.programme.name
+
+    @admin.display(description="待遇明细")
+    def page(self, obj):
+        return format_html('<a href="{}">查看</a>', reverse("subsidies:award", args=[obj.pk]))
+
+    def has_add_permission(self, request):
+        return False  # awards are made by naming
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [PaymentResource]
+    list_display = ["award", "kind", "period", "due_on", "payee", "amount", "funding", "batch"]
+    list_filter = ["funding", "payee", "kind"]
+    search_fields = ["award__name", "period"]
+    list_select_related = ["award", "batch"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [AssessmentResource]
+    list_display = ["award", "code", "due_on", "organiser", "result", "decided_on", "active"]
+    list_filter = ["code", "result", "active"]
+    search_fields = ["award__name"]
+    list_select_related = ["award"]
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [PaymentBatchResource]
+    list_display = ["period", "funding", "status", "drafted_by", "approved_by", "approved_at"]
+    list_filter = ["status", "funding"]
+
+
+@admin.register(PaymentRun)
+class PaymentRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "period",
+        "status",
+        "awards_done",
+        "awards_total",
+        "created",
+        "existing",
+    ]
+    list_filter = ["kind", "status"]
