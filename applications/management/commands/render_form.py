@@ -9,7 +9,14 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from applications.demo_data import demo_form_data
-from applications.pdf import render_application_pdf, render_form_data_pdf
+from applications.pdf import (
+    NoScoreSheet,
+    demo_scores,
+    header_values_of,
+    render_application_pdf,
+    render_form_data_pdf,
+    render_score_sheet_pdf,
+)
 from programmes.loader import RULESET_DIR
 from programmes.ruleset import RuleSetError, load_ruleset
 
@@ -21,7 +28,8 @@ def _fail(message: str) -> CommandError:
 class Command(BaseCommand):
     help = (
         "生成申报表PDF：render_form PROGRAMME_CODE --demo -o FILE.pdf（演示申报，按最新导入的规则版本，"
-        "未导入时按规则文件），或 render_form --application ID -o FILE.pdf。"
+        "未导入时按规则文件），或 render_form --application ID -o FILE.pdf；"
+        "加 --sheet 生成专家评审表（空白，或配合 --demo 为填好的演示表）。"
     )
 
     def add_arguments(self, parser):
@@ -32,9 +40,18 @@ class Command(BaseCommand):
         parser.add_argument("--application", type=int, help="申报编号（数据库 id）")
         parser.add_argument("-o", "--output", required=True, help="输出的PDF文件")
         parser.add_argument("--mask-id", action="store_true", help="隐去身份证号中间位")
+        parser.add_argument(
+            "--sheet",
+            action="store_true",
+            help="生成专家评审表（配合 --demo 为填好的演示评审表，否则为空白表）",
+        )
 
     def handle(self, *args, **options):
-        if options["application"] is not None:
+        if options["sheet"]:
+            if not options["programme"]:
+                raise _fail("请给出人才项目代码。")
+            content = self._sheet_pdf(options["programme"], filled=options["demo"])
+        elif options["application"] is not None:
             content = self._application_pdf(options["application"], options["mask_id"])
         elif options["programme"] and options["demo"]:
             content = self._demo_pdf(options["programme"], options["mask_id"])
@@ -54,6 +71,30 @@ class Command(BaseCommand):
         return render_form_data_pdf(
             ruleset, data, year=today.year, number=f"{today.year}-演示", mask_id=mask_id
         )
+
+    def _sheet_pdf(self, code: str, *, filled: bool) -> bytes:
+        ruleset = self._ruleset(code)
+        if not filled:
+            try:
+                return render_score_sheet_pdf(ruleset)
+            except NoScoreSheet as exc:
+                raise _fail(str(exc)) from exc
+        today = timezone.localdate()
+        data = demo_form_data(ruleset, on=today)
+        criteria = ruleset.scoring.criteria if ruleset.scoring else []
+        try:
+            return render_score_sheet_pdf(
+                ruleset,
+                number=f"{today.year}-演示",
+                header_values=header_values_of(ruleset, data),
+                scores=demo_scores(ruleset),
+                notes={c.code: "符合" for c in criteria},
+                opinion="申报材料齐全，业绩突出，符合申报条件，同意推荐。",
+                expert_name="吴海峰",
+                signed_on=today,
+            )
+        except NoScoreSheet as exc:
+            raise _fail(str(exc)) from exc
 
     def _ruleset(self, code: str):
         """The newest loaded version of the programme, else its rule-set file."""
