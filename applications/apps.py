@@ -10,3 +10,8 @@ class ApplicationsConfig(AppConfig):
         from applications import workbench
 
         workbench.register()
+
+    def load_demo(self, stdout):
+        from applications.demo import load_demo_applications
+
+        load_demo_applications(stdout)
