@@ -1,0 +1,176 @@
+"""Benchmark: the monthly ledger run over 100,000 active awards on PostgreSQL.
+
+`run()` empties the subsidies tables of the benchmark database, makes 100,000 awards of four
+programmes with SQL (70% Songjiang monthly allowances, the rest Qingpu, the training base and
+Shizhong, named on every day from April 2023 to February 2026; 2% with a studio or another
+benefit recorded), records February 2026 as run, and then runs March 2026 with the portal's
+own service (`subsidies.services.run_payments`) twice. Figures: the run's seconds (goal 30 s or
+less), the rerun's new rows (goal 0), and the process's peak resident memory (ru_maxrss: the
+awards are made in SQL, so the peak is the run's). Prints nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AWARDS = int(os.environ.get("BENCH_AWARDS", "100000"))
+GOAL_SECONDS = 30.0
+GOAL_MEMORY_MB = 1024.0
+PERIOD = "2026-03"
+SHARES = [  # programme, share of the awards, term in months
+    ("songjiang-chief-technician", 70, 36),
+    ("qingpu-chief-technician-subsidy", 10, 36),
+    ("songjiang-training-base", 10, 36),
+    ("shizhong-chief-technician", 10, 48),
+]
+
+
+def _setup_django() -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _prepare() -> dict:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from programmes.models import ProgrammeVersion
+    from subsidies.models import PaymentRun
+
+    call_command("load_programmes", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench_office", defaults={"real_name": "基准测试"}
+    )
+    versions = {v.programme.code: v for v in ProgrammeVersion.objects.select_related("programme")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE subsidies_payment, subsidies_paymentbatch, subsidies_paymentrun, "
+            "subsidies_assessment, subsidies_awardevent, subsidies_award RESTART IDENTITY CASCADE"
+        )
+        start = 0
+        for code, share, months in SHARES:
+            count = AWARDS * share // 100
+            version = max(
+                (v for v in versions.values() if v.programme.code == code), key=lambda v: v.number
+            )
+            district = version.ruleset.identity.district
+            cursor.execute(
+                """
+                INSERT INTO subsidies_award (document_number, named_on, term_start, term_end,
+                    title, person_bank, person_account, unit_bank, unit_account, ruleset_version_id,
+                    name, district)
+                SELECT '基准' || g, n, s, (s + make_interval(months => %s) - interval '1 day')::date,
+                    'held', '', '', '', '', %s, '获得者' || g, %s
+                FROM generate_series(%s, %s) AS g,
+                    LATERAL (SELECT date '2023-04-01' + (g %% 1050) AS n) AS named,
+                    LATERAL (SELECT (date_trunc('month', n) + interval '1 month')::date AS s) AS t
+                """,
+                [months, version.pk, district, start + 1, start + count],
+            )
+            start += count
+        # a few facts: studios (Songjiang) and other benefits held
+        cursor.execute(
+            """
+            INSERT INTO subsidies_awardevent (award_id, date, kind, fields, reason, recorded_by_id,
+                recorded_at)
+            SELECT a.id, a.named_on + 40,
+                CASE WHEN a.id %% 2 = 0 THEN 'studio_established' ELSE 'other_benefit' END,
+                CASE WHEN a.id %% 2 = 0 THEN '{"level": "district"}'::jsonb
+                     ELSE '{"name": "chief_teacher", "monthly_amount": "800.00"}'::jsonb END,
+                '', %s, now()
+            FROM subsidies_award a
+            WHERE a.id %% 50 = 0 AND a.ruleset_version_id = %s
+            """,
+            [user.pk, versions["songjiang-chief-technician"].pk],
+        )
+        cursor.execute("ANALYZE subsidies_award; ANALYZE subsidies_awardevent")
+    PaymentRun.objects.create(
+        kind=PaymentRun.Kind.MONTHLY,
+        period="2026-02",
+        until=date(2026, 2, 28),
+        status=PaymentRun.Status.DONE,
+    )
+    return {"programmes": {code: share for code, share, _ in SHARES}}
+
+
+def run() -> list[dict]:
+    _setup_django()
+    from subsidies import services
+    from subsidies.models import Award, Payment
+
+    details = _prepare()
+    awards = Award.objects.count()
+    baseline_mb = _peak_mb()
+
+    started = time.perf_counter()
+    created, existing = services.run_payments(period=PERIOD)
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again_created, again_existing = services.run_payments(period=PERIOD)
+    rerun_seconds = time.perf_counter() - started
+    peak_mb = _peak_mb()
+    rows = Payment.objects.count()
+
+    details.update(
+        {
+            "awards": awards,
+            "period": PERIOD,
+            "created": created,
+            "existing": existing,
+            "ledger_rows": rows,
+            "rerun_seconds": round(rerun_seconds, 3),
+            "rerun_existing": again_existing,
+            "baseline_peak_rss_mb": round(baseline_mb, 1),
+        }
+    )
+    return [
+        {
+            "name": f"monthly run over {awards:,} active awards (seconds)",
+            "value": round(seconds, 3),
+            "unit": "s",
+            "goal": f"<= {GOAL_SECONDS:g} s",
+            "met": seconds <= GOAL_SECONDS,
+            "details": details,
+        },
+        {
+            "name": "monthly run repeated: new rows",
+            "value": again_created,
+            "unit": "rows",
+            "goal": "0",
+            "met": again_created == 0 and again_existing == created + existing,
+            "details": {"rerun_seconds": round(rerun_seconds, 3)},
+        },
+        {
+            "name": "monthly run: peak resident memory of the process",
+            "value": round(peak_mb, 1),
+            "unit": "MB",
+            "goal": f"<= {GOAL_MEMORY_MB:g} MB",
+            "met": peak_mb <= GOAL_MEMORY_MB,
+            "details": {"baseline_peak_rss_mb": round(baseline_mb, 1)},
+        },
+    ]
+
+
+if __name__ == "__main__":  # pragma: no cover - `make bench` imports run()
+    import json
+
+    sys.stderr.write(json.dumps(run(), ensure_ascii=False, indent=2) + "\n")
