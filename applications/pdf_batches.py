@@ -130,3 +130,34 @@ def _write_zip(batch: PdfBatch) -> None:
         )
     finally:
         temporary.unlink(missing_ok=True)
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def may_use_batches(user) -> bool:
+    """Who sees the batch pages at all: the office, administrators, street reviewers."""
+    return has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN, Role.STREET_REVIEWER)
+
+
+def exportable_streets(user):
+    """The streets a user may export: any for the office, their own for a street reviewer."""
+    from portal.models import Region, RegionKind
+
+    streets = Region.objects.filter(
+        kind__in=[RegionKind.STREET, RegionKind.TOWN, RegionKind.ZONE]
+    ).order_by("parent__code", "code")
+    if has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN):
+        return streets
+    own = [region.pk for region in scopes(user, Role.STREET_REVIEWER, "region")]
+    return streets.filter(pk__in=own)
+
+
+def visible_batches(user):
+    """The batches a user may watch and download, newest first."""
+    batches = PdfBatch.objects.select_related("round", "street", "requested_by")
+    if has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN):
+        return batches
+    if has_role(user, Role.STREET_REVIEWER):
+        return batches.filter(street__in=exportable_streets(user))
+    return batches.none()

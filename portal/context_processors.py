@@ -19,6 +19,8 @@ NAVIGATION: list[tuple[str, str, str]] = [
     (Role.EXPERT, "专家评审", "reviews:expert_queue"),
     (Role.DISTRICT_OFFICE, "待遇与考核", "subsidies:awards"),
     (Role.FINANCE, "资金发放", "subsidies:batches"),
+    (Role.DISTRICT_OFFICE, "申报表导出", "pdf_batches:list"),
+    (Role.STREET_REVIEWER, "申报表导出", "pdf_batches:list"),
 ]
 
 

@@ -53,5 +53,6 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("pdf-batches/", include("applications.pdf_urls")),
     path("admin/", admin.site.urls),
 ]
