@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The rule sets and the demo people, loaded once for the session's database tests.
+
+    Tests on a real worker (transactional) run last and empty the tables; the fixtures below
+    load again what is missing.
+    """
+    from portal.demo import load_demo_people
+
+    with django_db_blocker.unblock():
+        call_command("load_programmes", verbosity=0, stdout=io.StringIO())
+        load_demo_people()
+
+
+@pytest.fixture
+def demo_people(db):
+    """The demo units by key (loaded when a transactional test has emptied the tables)."""
+    from portal.demo import UNITS, load_demo_people
+    from portal.models import Unit, User
+
+    if not User.objects.filter(username="admin").exists():
+        return load_demo_people()
+    codes = {spec["key"]: spec["credit_code"] for spec in UNITS}
+    by_code = {u.credit_code: u for u in Unit.objects.filter(credit_code__in=codes.values())}
+    return {key: by_code[code] for key, code in codes.items()}
 
 
 @pytest.fixture
@@ -13,7 +41,8 @@ def versions(db):
     """The five rule sets as versions, by programme code."""
     from programmes.models import ProgrammeVersion
 
-    call_command("load_programmes", verbosity=0)
+    if ProgrammeVersion.objects.count() < 5:
+        call_command("load_programmes", verbosity=0, stdout=io.StringIO())
     return {v.programme.code: v for v in ProgrammeVersion.objects.select_related("programme")}
 
 

@@ -24,7 +24,7 @@ UNTIL = date(2026, 3, 31)
 
 @pytest.fixture
 def awards(versions, demo_people, persona):
-    """60 awards of three programmes named on different days of 2023-2026."""
+    """30 awards of three programmes named on different days of 2023-2026."""
     office = persona("chen_office")
     made = []
     programmes = [
@@ -32,7 +32,7 @@ def awards(versions, demo_people, persona):
         ("qingpu-chief-technician-subsidy", "qingpu_manufacturing"),
         ("songjiang-training-base", "songjiang_training"),
     ]
-    for index in range(60):
+    for index in range(30):
         code, unit = programmes[index % 3]
         named = date(2023 + index % 3, 1 + index % 12, 1 + index % 27)
         made.append(
