@@ -69,36 +69,30 @@ def zip_texts(batch: PdfBatch, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.celery
-def test_a_round_batch_is_made_by_the_worker_one_pdf_per_application(
+def test_batches_are_made_by_the_worker_one_pdf_per_application(
     celery_worker, round_with_applications, persona, tmp_path
 ):
-    round_, _chedun, apps = round_with_applications
-    batch = start_pdf_batch(round=round_, by=persona("chen_office"))
-    batch = wait_for(batch)
+    """A whole round by the office (IDs in full), then one street by its reviewer (masked)."""
+    round_, chedun, apps = round_with_applications
+    full_id = apps[0].data["person"]["id_number"]
+    masked_id = full_id[:3] + "*" * 11 + full_id[-4:]
+
+    batch = wait_for(start_pdf_batch(round=round_, by=persona("chen_office")))
     assert batch.status == PdfBatch.Status.DONE, batch.error
     assert (batch.done, batch.total, batch.percent) == (3, 3, 100)
     assert Path(batch.file.path).is_relative_to(Path(batch.file.storage.location))
     texts = zip_texts(batch, tmp_path)
     assert sorted(texts) == sorted(f"2026-{a.pk:06d}-{a.applicant.real_name}.pdf" for a in apps[:3])
-    full_id = apps[0].data["person"]["id_number"]
     for text in texts.values():
         assert "松江区首席技师（2026年）申报表" in text
         assert full_id in text  # the office sees ID numbers in full
 
-
-@pytest.mark.celery
-def test_a_street_batch_has_only_that_streets_applications_with_ids_masked(
-    celery_worker, round_with_applications, persona, tmp_path
-):
-    round_, chedun, apps = round_with_applications
     batch = wait_for(start_pdf_batch(round=round_, street=chedun, by=persona("zhao_street")))
     assert batch.status == PdfBatch.Status.DONE, batch.error
     texts = zip_texts(batch, tmp_path)
     assert sorted(texts) == sorted(f"2026-{a.pk:06d}-{a.applicant.real_name}.pdf" for a in apps[:2])
-    full_id = apps[0].data["person"]["id_number"]
     for text in texts.values():
-        assert full_id not in text
-        assert full_id[:3] + "*" * 11 + full_id[-4:] in text
+        assert full_id not in text and masked_id in text
 
 
 @pytest.mark.parametrize(
@@ -138,3 +132,24 @@ def test_a_street_reviewer_may_not_export_another_street(round_with_applications
     yueyang = Region.objects.get(code="songjiang-yueyang")
     with pytest.raises(PermissionDenied):
         start_pdf_batch(round=round_, street=yueyang, by=persona("zhao_street"))
+
+
+def test_a_batch_that_cannot_be_written_is_marked_failed_with_a_reason(
+    round_with_applications, persona, settings, tmp_path
+):
+    from applications.pdf_batches import build_batch
+
+    round_, _chedun, _apps = round_with_applications
+    batch = start_pdf_batch(round=round_, by=persona("chen_office"))
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    settings.PRIVATE_MEDIA_ROOT = blocker
+    build_batch(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == PdfBatch.Status.FAILED
+    assert batch.error.startswith("生成申报表时出错")
+    assert batch.finished_at is not None
+    # a redelivered task does not start it again
+    build_batch(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == PdfBatch.Status.FAILED
