@@ -34,10 +34,9 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [("", _("全部")), *list(programmes)]
         self.fields["stage"].choices = [("", _("全部")), *list(stages)]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row row-cols-lg-auto g-2 align-items-end"
-        self.helper.add_input(Submit("", _("筛选"), css_class="btn-sm"))
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
 
 
 class DecisionForm(forms.Form):

@@ -42,12 +42,18 @@ def ruleset_for(version_id: int, digest: str, load=None):
     return ruleset
 
 
-def versions_in_use() -> dict[int, object]:
-    """{version id: rule set} of the versions any round uses."""
-    pairs = list(
-        ProgrammeVersion.objects.filter(rounds__isnull=False).distinct().values_list("id", "digest")
-    )
-    return {pk: ruleset_for(pk, digest) for pk, digest in pairs}
+def versions_in_use(user=None) -> dict[int, object]:
+    """{version id: rule set} of the versions any round uses (kept on `user` for the request)."""
+    cached = getattr(user, "_review_versions", None)
+    if cached is not None:
+        return cached
+    from programmes.models import Round
+
+    pairs = set(Round.objects.order_by().values_list("version_id", "version__digest"))
+    versions = {pk: ruleset_for(pk, digest) for pk, digest in sorted(pairs)}
+    if user is not None:
+        user._review_versions = versions
+    return versions
 
 
 def _ids(user, role: str, kind: str) -> list[int]:
@@ -82,37 +88,44 @@ def stage_scope_q(user) -> Q | None:
     units = _ids(user, Role.UNIT_HR, "unit")
     office_everywhere, office_districts = _office_districts(user)
     city_union = _city_union(user)
+    org_filters = {
+        "organiser": Q(),
+        "street": Q(street_id__in=streets),
+        "department": Q(department_id__in=departments)
+        | Q(department__isnull=True, unit__department_id__in=departments),
+        "city_union": Q(),
+        "union": Q(union_id__in=unions) | Q(union__isnull=True, unit__union_id__in=unions),
+        "unit": Q(unit_id__in=units),
+    }
     parts: list[Q] = []
-    for version_id, ruleset in versions_in_use().items():
+    for version_id, ruleset in versions_in_use(user).items():
         organiser = workflow.organiser_role(ruleset.workflow)
         is_organiser = (
             organiser == Role.DISTRICT_OFFICE
             and (office_everywhere or ruleset.identity.district in office_districts)
         ) or (organiser == Role.UNION_REVIEWER and city_union)
+        codes: dict[str, list[str]] = {}  # which organisation filter -> the stage codes
         for stage in ruleset.workflow.stages:
             role = workflow.acting_role(ruleset.workflow, stage)
-            at = Q(round__version_id=version_id, stage=stage.code)
             if role == organiser and stage.scope in ("district", "city"):
-                if is_organiser:
-                    parts.append(at)
+                kind = "organiser" if is_organiser else None
             elif role == Role.STREET_REVIEWER and streets:
-                parts.append(at & Q(street_id__in=streets))
+                kind = "street"
             elif role == Role.DEPARTMENT_REVIEWER and departments:
-                parts.append(
-                    at
-                    & (
-                        Q(department_id__in=departments)
-                        | Q(department__isnull=True, unit__department_id__in=departments)
-                    )
-                )
+                kind = "department"
             elif role == Role.UNION_REVIEWER and stage.scope == "city" and city_union:
-                parts.append(at)
-            elif role == Role.UNION_REVIEWER and unions:
-                parts.append(
-                    at & (Q(union_id__in=unions) | Q(union__isnull=True, unit__union_id__in=unions))
-                )
+                kind = "city_union"
+            elif role == Role.UNION_REVIEWER and unions and stage.scope != "city":
+                kind = "union"
             elif role == Role.UNIT_HR and units:
-                parts.append(at & Q(unit_id__in=units))
+                kind = "unit"
+            else:
+                kind = None
+            if kind:
+                codes.setdefault(kind, []).append(stage.code)
+        for kind, stage_codes in codes.items():
+            at = Q(round__version_id=version_id, stage__in=stage_codes)
+            parts.append(at & org_filters[kind])
     if not parts:
         return None
     combined = parts[0]
@@ -157,6 +170,18 @@ def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:
     return qs.order_by(*SORTS.get(filters.sort, SORTS["waiting"]))
 
 
+def queue_page(user, filters: QueueFilter | None, number, size: int = 25):
+    """One page of the queue: (page, rows). The page is cut on ids alone (sorting narrow rows),
+    then only its rows are loaded with their relations: two queries whatever the queue's size."""
+    from django.core.paginator import Paginator
+
+    ids = queue_for(user, filters).values_list("pk", flat=True)
+    page = Paginator(ids, size).get_page(number)
+    wanted = list(page.object_list)
+    loaded = {app.pk: app for app in _base().filter(pk__in=wanted)}
+    return page, [loaded[pk] for pk in wanted if pk in loaded]
+
+
 def expert_queue(user) -> QuerySet:
     """The expert's assignments (never anything not assigned), with their sheets."""
     from reviews.models import Assignment
@@ -179,17 +204,26 @@ class Waiting:
     overdue: bool
 
 
-def waiting(application: Application, *, now: datetime, calendar) -> Waiting:
+def stage_deadline(entered: date, calendar) -> date:
+    """The day a stage entered on `entered` is due (STAGE_WORKING_DAYS working days)."""
+    try:
+        return calendar.add_working_days(entered, STAGE_WORKING_DAYS)
+    except ValueError:  # a year the calendar does not know: calendar weeks instead
+        return entered + timedelta(days=STAGE_WORKING_DAYS * 7 // 5)
+
+
+def waiting(application: Application, *, now: datetime, calendar, deadlines=None) -> Waiting:
     """How long the application has waited at its stage and when the stage is due."""
     since = application.stage_entered_at
     if since is None:
         return Waiting(None, 0, None, False)
     entered = timezone.localtime(since).date()
     today = timezone.localtime(now).date()
-    try:
-        deadline = calendar.add_working_days(entered, STAGE_WORKING_DAYS)
-    except ValueError:
-        deadline = entered + timedelta(days=STAGE_WORKING_DAYS * 7 // 5)
+    if deadlines is None:
+        deadlines = {}
+    if entered not in deadlines:
+        deadlines[entered] = stage_deadline(entered, calendar)
+    deadline = deadlines[entered]
     return Waiting(since, (today - entered).days, deadline, today > deadline)
 
 
@@ -200,19 +234,20 @@ def annotate_rows(applications, *, now: datetime | None = None, calendar=None) -
     now = now or timezone.now()
     calendar = calendar or working_day_calendar()
     rows = list(applications)
+    deadlines: dict[date, date] = {}  # rows entered on the same day share their deadline
     for app in rows:
         version = app.round.version
         ruleset = ruleset_for(version.pk, version.digest)
         stage = ruleset.stage(app.stage)
         app.stage_title = stage.title if stage else app.stage
-        app.waiting = waiting(app, now=now, calendar=calendar)
+        app.waiting = waiting(app, now=now, calendar=calendar, deadlines=deadlines)
     return rows
 
 
 def stage_choices(user) -> list[tuple[str, str]]:
     """(code, title) of the stages of the programmes in use, for the queue's filter."""
     seen: dict[str, str] = {}
-    for ruleset in versions_in_use().values():
+    for ruleset in versions_in_use(user).values():
         for stage in ruleset.workflow.stages:
             if stage.kind != "nomination":
                 seen.setdefault(stage.code, stage.title)
@@ -295,7 +330,7 @@ def organised_versions(user) -> list[int]:
     office_everywhere, office_districts = _office_districts(user)
     city_union = _city_union(user)
     ids = []
-    for version_id, ruleset in versions_in_use().items():
+    for version_id, ruleset in versions_in_use(user).items():
         organiser = workflow.organiser_role(ruleset.workflow)
         if (
             organiser == Role.DISTRICT_OFFICE

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -65,10 +64,8 @@ def queue(request):
             q=data["q"] or "",
             sort=data["sort"] or "waiting",
         )
-    page = Paginator(selectors.queue_for(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = selectors.annotate_rows(page.object_list)
+    page, rows = selectors.queue_page(request.user, filters, request.GET.get("page"), PAGE_SIZE)
+    rows = selectors.annotate_rows(rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

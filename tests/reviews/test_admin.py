@@ -83,7 +83,9 @@ def test_admin_actions_call_the_services(songjiang, make_application, experts, c
             "seed": "admin-seed",
         },
     )
-    assert Assignment.objects.filter(application=one).count() == 3
+    assigned = Assignment.objects.filter(application=one)
+    assert assigned.filter(method="draw").count() == 2
+    assert assigned.filter(expert=experts[0]).exists()
 
 
 def test_staff_without_admin_access_are_sent_to_sign_in(client, login_as, demo_people):
