@@ -7,6 +7,7 @@ app_name = "subsidies"
 urlpatterns = [
     path("", views.awards, name="awards"),
     path("awards/<int:pk>/", views.award_detail, name="award"),
+    path("awards/<int:pk>/statement.pdf", views.award_pdf, name="award_pdf"),
     path("awards/<int:pk>/<slug:action>/", views.award_action, name="award_action"),
     path("assessments/", views.assessments, name="assessments"),
     path("runs/", views.runs, name="runs"),

@@ -105,6 +105,22 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
     )
 
 
+@login_required
+def award_pdf(request, pk: int):
+    """The award's statement as a PDF (the same people as the page)."""
+    from applications.pdf import render_pdf
+
+    award = _award(request.user, pk)
+    today = timezone.localdate()
+    pdf = render_pdf(
+        "subsidies/statement_pdf.html",
+        {"award": award, "statement": selectors.statement(award, today=today), "today": today},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{award.pk}.pdf"'
+    return response
+
+
 def _id_number(user, award) -> str:
     if award.person is None or not award.person.id_number:
         return ""

@@ -225,3 +225,12 @@ def test_the_assessments_page_lists_overdue_ones(client, login_as, award_for):
     client.logout()
     login_as("sun_finance")
     assert client.get(reverse("subsidies:assessments")).status_code == 403
+
+
+def test_the_statement_as_pdf(client, login_as, award):
+    login_as("li_ming")
+    response = client.get(reverse("subsidies:award_pdf", args=[award.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    client.logout()
+    login_as("wang_hr")
+    assert client.get(reverse("subsidies:award_pdf", args=[award.pk])).status_code == 404
