@@ -115,6 +115,7 @@ def test_the_statement_shows_the_ledger_and_full_numbers_only_to_staff(client, l
     login_as("sun_finance")
     page = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
     assert "6217000011112222333" in page and "2026-02" in page
+    assert "工作津贴" in page and "届中考核" in page and "发放中" in page
     assert "310104197503151011"[:6] in page
     client.logout()
     login_as("li_ming")

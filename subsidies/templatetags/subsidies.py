@@ -1,0 +1,66 @@
+"""Chinese labels for the codes of the rule sets and the schedule functions."""
+
+from __future__ import annotations
+
+from django import template
+
+from subsidies.services import OTHER_BENEFITS, OTHER_TITLES, RECOVERY_PREFIX
+
+register = template.Library()
+
+ORGANISERS = {
+    "unit": "所在单位",
+    "industry_authority": "行业主管部门或街镇",
+    "street": "街镇",
+    "district_office": "区人社局",
+    "third_party": "第三方机构",
+    "talent_leading_group": "人才工作领导小组",
+}
+RESULTS = {"pass": "合格", "fail": "不合格", "good": "良好", "excellent": "优秀"}
+BENEFITS = {
+    "not_started": "未开始",
+    "paying": "发放中",
+    "stopped": "已停发",
+    "completed": "已发放完毕",
+}
+FIELD_VALUES = {**RESULTS, **OTHER_BENEFITS, **OTHER_TITLES, "city": "市级", "district": "区级"}
+
+
+@register.filter
+def schedule_label(kind: str, award) -> str:
+    """The label of a payment kind in the award's rule set (追回：… for a recovery)."""
+    prefix = ""
+    if kind.startswith(RECOVERY_PREFIX):
+        prefix, kind = "追回：", kind.removeprefix(RECOVERY_PREFIX)
+    for schedule in award.ruleset_version.ruleset.benefits.schedules:
+        if schedule.code == kind:
+            return prefix + schedule.label
+    return prefix + kind
+
+
+@register.filter
+def assessment_label(code: str, award) -> str:
+    for rule in award.ruleset_version.ruleset.assessments:
+        if rule.code == code:
+            return rule.label
+    return code
+
+
+@register.filter
+def organiser_label(code: str) -> str:
+    return ORGANISERS.get(code, code)
+
+
+@register.filter
+def result_label(code: str) -> str:
+    return RESULTS.get(code, code)
+
+
+@register.filter
+def benefits_label(code: str) -> str:
+    return BENEFITS.get(code, code)
+
+
+@register.filter
+def field_value(value):
+    return FIELD_VALUES.get(value, value) if isinstance(value, str) else value
