@@ -65,6 +65,25 @@ def _notify_applicant(application: Application, subject: str, body: str) -> None
     notify(recipients=[application.applicant.email or ""], subject=subject, body=body)
 
 
+def stage_actor_emails(application: Application, stage) -> list[str]:
+    """The addresses of the people who act at `stage` for this application."""
+    from portal.models import User
+
+    role = workflow.acting_role(ruleset_of(application).workflow, stage)
+    users = User.objects.filter(roles__role=role, email__isnull=False).distinct()
+    return [u.email for u in users if u.email and can_decide_at(u, application, stage)]
+
+
+def _tell_stage_actors(application: Application, stage) -> None:
+    notify(
+        recipients=stage_actor_emails(application, stage),
+        subject=_("【待办】%(round)s：%(name)s 的申报待您处理")
+        % {"round": application.round.name, "name": application.applicant.display_name},
+        body=_("%(name)s 的申报已进入“%(stage)s”，请登录平台办理。")
+        % {"name": application.applicant.display_name, "stage": stage.title},
+    )
+
+
 @transaction.atomic
 def start_review(*, application: Application, by) -> Application:
     """Put a just-submitted application on the first stage of its path (called by
@@ -87,6 +106,7 @@ def start_review(*, application: Application, by) -> Application:
         to_stage=stage.code,
         note=_("进入“%(stage)s”") % {"stage": stage.title},
     )
+    _tell_stage_actors(locked, stage)
     _sync(application, locked)
     return application
 
@@ -112,6 +132,8 @@ def resume_after_revision(*, application: Application, by) -> Application:
         to_stage=locked.stage,
         note=_("修改后重新提交，回到“%(stage)s”") % {"stage": _stage_title(ruleset, locked.stage)},
     )
+    if ruleset.stage(locked.stage) is not None:
+        _tell_stage_actors(locked, ruleset.stage(locked.stage))
     _sync(application, locked)
     return application
 
@@ -226,8 +248,33 @@ def decide(
         "note": full_note,
     }
     _notify_applicant(locked, subject, body)
+    if outcome == "pass":
+        _tell_stage_actors(locked, following)
     _sync(application, locked)
     return Decision(event=event, application=application)
+
+
+def applicant_history(application: Application) -> list[dict]:
+    """The audit trail as the applicant sees it: who, when, from, to and the note, without the
+    internal notes and without the office's internal steps (expert assignments, draws)."""
+    internal = {"expert_assigned", "experts_drawn", "expert_recused", "sheet_reopened"}
+    ruleset = ruleset_of(application)
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor.display_name if e.actor else "",
+            "action": e.action,
+            "from_stage": _stage_title(ruleset, e.from_stage) if e.from_stage else "",
+            "to_stage": _stage_title(ruleset, e.to_stage) if e.to_stage else "",
+            "to_status": e.to_status,
+            "note": e.note,
+            "field_reasons": {r.field: r.reason for r in e.field_reasons.all()},
+        }
+        for e in application.events.select_related("actor")
+        .prefetch_related("field_reasons")
+        .exclude(action__in=internal)
+        .order_by("at", "id")
+    ]
 
 
 def return_reasons(application: Application) -> dict[str, str]:

@@ -158,3 +158,44 @@ def test_other_districts_office_may_not_decide(make_round, make_application, per
         decide(
             application=app, stage="qualification_review", outcome="pass", by=persona("chen_office")
         )
+
+
+def test_mail_after_commit_to_the_next_stage_and_history_for_the_applicant(
+    songjiang, make_application, persona, mailoutbox, django_capture_on_commit_callbacks
+):
+    app = make_application(songjiang, stage="street_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(
+            application=app,
+            stage="street_review",
+            outcome="pass",
+            by=persona("zhao_street"),
+            note="同意推荐",
+            internal_note="原件已退回单位",
+        )
+    recipients = {address for message in mailoutbox for address in message.to}
+    assert {app.applicant.email, "chen_office@example.cn"} <= recipients
+    from reviews.services import applicant_history
+
+    history = applicant_history(app)
+    assert history[-1]["note"] == "同意推荐"
+    assert all("原件已退回单位" not in str(entry) for entry in history)
+    assert history[-1]["from_stage"].startswith("街镇")
+
+
+def test_no_mail_when_the_decision_is_rolled_back(
+    songjiang, make_application, persona, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    app = make_application(songjiang, stage="street_review")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        decide(application=app, stage="street_review", outcome="pass", by=persona("zhao_street"))
+        raise RuntimeError("rolled back")
+    assert mailoutbox == []
+    app.refresh_from_db()
+    assert app.stage == "street_review"
