@@ -115,7 +115,7 @@ MIN_TABLE_ROWS = 3
 COLUMN_WEIGHTS = {
     "date": 2.8,
     "integer": 1.3,
-    "decimal": 2.0,
+    "decimal": 2.6,
     "bool": 1.4,
     "choice": 2.2,
     "multichoice": 3.0,
