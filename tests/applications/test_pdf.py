@@ -241,6 +241,10 @@ def test_render_form_command_demo_and_application(songjiang_application, tmp_pat
     out = tmp_path / "demo.pdf"
     call_command("render_form", "shanghai-craftsman", "--demo", "-o", str(out))
     assert "上海工匠" in pdf_text(out.read_bytes(), tmp_path)
+    out = tmp_path / "blank.pdf"
+    call_command("render_form", "songjiang-training-base", "--blank", "-o", str(out))
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert "松江区高技能人才培养基地申报表" in text and "申请单位法人代表" in text
     out = tmp_path / "app.pdf"
     call_command("render_form", "--application", str(songjiang_application.pk), "-o", str(out))
     assert "李明" in pdf_text(out.read_bytes(), tmp_path)

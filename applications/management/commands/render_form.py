@@ -37,6 +37,7 @@ class Command(BaseCommand):
             "programme", nargs="?", help="人才项目代码，如 songjiang-chief-technician"
         )
         parser.add_argument("--demo", action="store_true", help="填入演示数据")
+        parser.add_argument("--blank", action="store_true", help="空白申报表（供手工填写）")
         parser.add_argument("--application", type=int, help="申报编号（数据库 id）")
         parser.add_argument("-o", "--output", required=True, help="输出的PDF文件")
         parser.add_argument("--mask-id", action="store_true", help="隐去身份证号中间位")
@@ -55,8 +56,11 @@ class Command(BaseCommand):
             content = self._application_pdf(options["application"], options["mask_id"])
         elif options["programme"] and options["demo"]:
             content = self._demo_pdf(options["programme"], options["mask_id"])
+        elif options["programme"] and options["blank"]:
+            ruleset = self._ruleset(options["programme"])
+            content = render_form_data_pdf(ruleset, {}, year=timezone.localdate().year)
         else:
-            raise _fail("请给出人才项目代码和 --demo，或者 --application 申报编号。")
+            raise _fail("请给出人才项目代码和 --demo（或 --blank），或者 --application 申报编号。")
         output = Path(options["output"])
         try:
             output.write_bytes(content)
