@@ -144,6 +144,11 @@ class RunForm(forms.Form):
             self.add_error("period", _("月度发放的期间应为 YYYY-MM，如 2026-03。"))
         if kind == PaymentRun.Kind.ANNUAL and not re.fullmatch(r"\d{4}", period):
             self.add_error("period", _("年度发放的期间应为 YYYY，如 2026。"))
+        today = timezone.localdate()
+        if not self.errors and period > (
+            today.strftime("%Y-%m") if kind == PaymentRun.Kind.MONTHLY else str(today.year)
+        ):
+            self.add_error("period", _("不能计算未来的期间。"))
         data["period"] = period
         return data
 

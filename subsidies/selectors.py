@@ -47,6 +47,9 @@ class Statement:
     state: schedules.AwardState
     assessments: list[Assessment]
     events: list
+    # Rows the ledger holds that the facts as now recorded no longer make due (a suspension
+    # recorded after its month's run): the office checks them and may order them recovered.
+    unexpected: list[Payment]
 
 
 def statement(award: Award, *, today: date) -> Statement:
@@ -60,14 +63,22 @@ def statement(award: Award, *, today: date) -> Statement:
     state = schedules.award_state(
         ruleset.benefits, ruleset.assessments, ruleset.adjustments, facts, on=today
     )
-    horizon = today + timedelta(days=400)
+    horizon = max([today, *(p.due_on for p in payments)]) + timedelta(days=400)
+    due = schedules.payments_due(
+        ruleset.benefits, ruleset.assessments, ruleset.adjustments, facts, until=horizon
+    )
     held = {(p.kind, p.period) for p in payments}
     upcoming = [
+        p for p in due if (p.kind, p.period) not in held and p.date <= today + timedelta(days=400)
+    ]
+    expected = {(p.kind, p.period, p.amount) for p in due}
+    recovered = {p.recovers_id for p in payments if p.recovers_id}
+    unexpected = [
         p
-        for p in schedules.payments_due(
-            ruleset.benefits, ruleset.assessments, ruleset.adjustments, facts, until=horizon
-        )
-        if (p.kind, p.period) not in held
+        for p in payments
+        if p.recovers_id is None
+        and p.pk not in recovered
+        and (p.kind, p.period, p.amount) not in expected
     ]
     return Statement(
         award=award,
@@ -78,6 +89,7 @@ def statement(award: Award, *, today: date) -> Statement:
         state=state,
         assessments=list(award.assessments.order_by("due_on", "code")),
         events=events,
+        unexpected=unexpected,
     )
 
 

@@ -205,3 +205,23 @@ def test_reminders_go_once_before_the_due_date(
         mail.outbox[0].to
     )
     assert Assessment.objects.get(award=award, code="mid_term").reminded_on == date(2026, 9, 5)
+
+
+def test_a_row_the_facts_no_longer_make_due_is_shown_for_checking(award_for, office):
+    from subsidies import selectors
+
+    award = award_for("songjiang-chief-technician", date(2025, 12, 10))
+    services.run_payments(period="2026-03")  # March's row is in the ledger
+    services.adjust_award(
+        award=award, kind="suspended", reason="violation", on=date(2026, 3, 1), by=office
+    )
+    statement = selectors.statement(award, today=date(2026, 3, 5))
+    assert [(p.period, p.amount) for p in statement.unexpected] == [("2026-03", Decimal("1000.00"))]
+    services.order_recovery(
+        award=award,
+        payments=statement.unexpected,
+        on=date(2026, 3, 5),
+        reason="暂停当月",
+        by=office,
+    )
+    assert selectors.statement(award, today=date(2026, 3, 5)).unexpected == []

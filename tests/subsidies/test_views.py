@@ -235,3 +235,9 @@ def test_the_statement_as_pdf(client, login_as, award):
     client.logout()
     login_as("wang_hr")
     assert client.get(reverse("subsidies:award_pdf", args=[award.pk])).status_code == 404
+
+
+def test_a_future_period_cannot_be_run_by_hand(client, login_as, award):
+    login_as("chen_office")
+    response = client.post(reverse("subsidies:runs"), {"kind": "monthly", "period": "2099-01"})
+    assert response.status_code == 400 and "不能计算未来的期间" in response.content.decode()
