@@ -15,3 +15,11 @@ def draw(pool: Sequence[int], count: int, seed: str) -> list[int]:
     if count > len(ordered):
         raise ValueError(f"专家库中可抽取的专家不足 {count} 人（仅 {len(ordered)} 人）")
     return sorted(random.Random(seed).sample(ordered, count))
+
+
+def balanced(loads: dict[int, int], count: int) -> list[int]:
+    """`count` experts with the fewest assignments so far (ties by id), so that the work is
+    spread evenly over the panel."""
+    if count > len(loads):
+        raise ValueError(f"专家库中可分配的专家不足 {count} 人（仅 {len(loads)} 人）")
+    return sorted(sorted(loads, key=lambda expert: (loads[expert], expert))[:count])

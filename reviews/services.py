@@ -464,6 +464,56 @@ def draw_experts(*, application: Application, count: int, by, seed: str | None =
     return assignments
 
 
+@transaction.atomic
+def assign_balanced(*, round_, stage: str, per_application: int, by) -> int:
+    """Give every application at an expert stage `per_application` experts, each time the
+    pool's least-loaded experts without a conflict (assignments in this round count as load).
+    Returns how many assignments were made."""
+    from django.db.models import Count, Q
+
+    from portal.models import User
+    from reviews.draw import balanced
+    from reviews.models import Assignment
+
+    applications = list(
+        Application.objects.filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
+        .select_related("round__version", "unit", "applicant")
+        .order_by("pk")
+    )
+    if not applications:
+        raise ReviewError(_("该阶段没有待评审的申报。"))
+    _require_organiser(by, applications[0])
+    made = 0
+    for app in applications:
+        have = Assignment.objects.filter(
+            application=app, panel__stage=stage, status=Assignment.Status.ASSIGNED
+        ).count()
+        needed = per_application - have
+        if needed <= 0:
+            continue
+        pool = expert_pool(app)
+        loads = dict(
+            User.objects.filter(pk__in=pool)
+            .annotate(
+                load=Count(
+                    "expert_assignments",
+                    filter=Q(expert_assignments__application__round=round_),
+                )
+            )
+            .values_list("pk", "load")
+        )
+        try:
+            chosen = balanced(loads, needed)
+        except ValueError as exc:
+            raise ReviewError(
+                _("%(name)s：%(problem)s") % {"name": app.applicant.display_name, "problem": exc}
+            ) from None
+        for expert in User.objects.filter(pk__in=chosen).order_by("pk"):
+            assign_expert(application=app, expert=expert, by=by)
+            made += 1
+    return made
+
+
 def _locked_assignment(assignment):
     from reviews.models import Assignment
 

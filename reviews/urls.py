@@ -14,6 +14,8 @@ urlpatterns = [
     path("rounds/", views.office_rounds, name="office_rounds"),
     path("rounds/<int:pk>/", views.office_round, name="office_round"),
     path("rounds/<int:pk>/assign/", views.assign, name="assign"),
+    path("rounds/<int:pk>/assign-balanced/", views.assign_balanced, name="assign_balanced"),
+    path("rounds/<int:pk>/ranking/<slug:stage>.xlsx", views.ranking_export, name="ranking_export"),
     path(
         "rounds/<int:pk>/close-expert-stage/", views.close_expert_stage, name="close_expert_stage"
     ),

@@ -86,7 +86,20 @@ def _file_context(request, application, *, form=None):
             field_choices=display.field_choices(ruleset),
         )
     attachments = [(a, attachment_url(a)) for a in application.attachments.all()]
+    from reviews.permissions import is_organiser_of
+
+    sheets = []
+    if is_organiser_of(request.user, application):
+        from reviews.models import ScoreSheet
+
+        sheets = list(
+            ScoreSheet.objects.filter(assignment__application=application)
+            .select_related("assignment__expert", "assignment__panel")
+            .prefetch_related("rows")
+            .order_by("assignment__panel__stage", "assignment__expert__username")
+        )
     return {
+        "sheets": sheets,
         "application": application,
         "ruleset": ruleset,
         "stage": stage,
@@ -435,6 +448,74 @@ def assign(request, pk: int):
         ),
         success=_("已分配专家。"),
     )
+
+
+@login_required
+@require_POST
+def assign_balanced(request, pk: int):
+    round_ = _office_round(request, pk)
+    try:
+        per_application = int(request.POST.get("per_application", ""))
+    except ValueError:
+        per_application = 0
+    if not 1 <= per_application <= 15:
+        context = _round_context(request, round_, errors=[_("每件申报的专家人数应为1至15。")])
+        return render(request, "reviews/office_round.html", context, status=400)
+    stage = request.POST.get("stage", "")
+    return _office_action(
+        request,
+        round_,
+        lambda: services.assign_balanced(
+            round_=round_, stage=stage, per_application=per_application, by=request.user
+        ),
+        success=_("已按工作量均衡分配专家。"),
+    )
+
+
+@login_required
+def ranking_export(request, pk: int, stage: str):
+    """The ranking at an expert stage as xlsx (Chinese headers), for the office's files."""
+    from io import BytesIO
+
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    round_ = _office_round(request, pk)
+    ruleset = round_.version.ruleset
+    if ruleset.stage(stage) is None:
+        raise Http404
+    ranking, info = services.ranking_for(round_, stage)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "排名"
+    sheet.append(["排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果"])
+    for ranked in ranking.ranked:
+        app, agg, sheets = info[ranked.key]
+        result = (
+            "入选"
+            if ranked.key in ranking.selected
+            else ("分数线并列待定" if ranked.key in ranking.tied else "未入选")
+        )
+        sheet.append(
+            [
+                ranked.rank,
+                app.pk,
+                app.applicant.display_name,
+                app.unit.name if app.unit_id else "",
+                float(agg.value) if agg.value is not None else None,
+                "；".join(f"{s.assignment.expert.display_name} {s.total}" for s in sheets),
+                "有" if agg.outliers else "",
+                result,
+            ]
+        )
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ranking-{round_.pk}-{stage}.xlsx"'
+    return response
 
 
 @login_required

@@ -149,3 +149,23 @@ def test_ranking_with_a_tie_at_the_line(at_scoring, experts, persona):
     tie = TieDecision.objects.get()
     assert tie.reason == "同等条件下一线岗位优先"
     assert list(tie.chosen.all()) == [apps[2]]
+
+
+def test_balanced_assignment_spreads_the_work(at_scoring, experts, persona):
+    apps = [at_scoring(unit="songjiang_training") for _ in range(5)]
+    made = services.assign_balanced(
+        round_=apps[0].round, stage="expert_scoring", per_application=2, by=persona("chen_office")
+    )
+    assert made == 10
+    loads = [Assignment.objects.filter(expert=e).count() for e in experts]
+    assert max(loads) - min(loads) <= 1
+    # running it again assigns nothing more
+    assert (
+        services.assign_balanced(
+            round_=apps[0].round,
+            stage="expert_scoring",
+            per_application=2,
+            by=persona("chen_office"),
+        )
+        == 0
+    )

@@ -158,3 +158,32 @@ def test_public_publicity_page_lists_name_unit_programme_and_takes_objections(
     )
     assert response.status_code == 302
     assert Objection.objects.get().application == app
+
+
+def test_office_exports_the_ranking_and_sees_each_experts_sheet(
+    songjiang, make_application, experts, persona, client, login_as
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    app = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    office = persona("chen_office")
+    login_as("chen_office")
+    response = client.post(
+        reverse("reviews:assign_balanced", args=[songjiang.pk]),
+        {"stage": "expert_scoring", "per_application": 2},
+    )
+    assert response.status_code == 302
+    for a in Assignment.objects.filter(application=app):
+        services.save_scores(assignment=a, by=a.expert, points={"A1": 4, "A3": 9}, submit=False)
+    first = Assignment.objects.filter(application=app).first()
+    services.save_scores(assignment=first, by=first.expert, points={"A1": 4, "A3": 9}, submit=False)
+    response = client.get(reverse("reviews:ranking_export", args=[songjiang.pk, "expert_scoring"]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("排名", "申报编号", "姓名") and rows[1][1] == app.pk
+    body = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
+    assert "专家评分" in body and "A1:4" in body
+    assert office.pk

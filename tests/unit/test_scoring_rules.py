@@ -92,3 +92,12 @@ def test_draw_is_reproducible_and_ignores_pool_order():
     assert len(set(draw(range(20), 5, "x"))) == 5
     with pytest.raises(ValueError, match="不足"):
         draw([1, 2], 3, "x")
+
+
+def test_balanced_takes_the_least_loaded():
+    from reviews.draw import balanced
+
+    assert balanced({1: 3, 2: 0, 3: 1, 4: 0}, 2) == [2, 4]
+    assert balanced({1: 1, 2: 1}, 1) == [1]
+    with pytest.raises(ValueError):
+        balanced({1: 0}, 2)
