@@ -50,6 +50,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("workbench/", views.workbench, name="workbench"),
+    path("statistics/", views.statistics, name="statistics"),
     path("", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("subsidies/", include("subsidies.urls")),

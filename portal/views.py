@@ -65,3 +65,49 @@ def workbench_panels(user, codes) -> list[dict]:
 
 def robots(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def _statistics_allowed(user) -> bool:
+    from portal.models import Role
+    from portal.roles import has_role
+
+    return user.is_superuser or has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN)
+
+
+@login_required
+def statistics(request):
+    """统计分析: the office's tables and charts, each table downloadable as xlsx."""
+    from django.core.exceptions import PermissionDenied
+
+    from portal import statistics as stats
+
+    if not _statistics_allowed(request.user):
+        raise PermissionDenied("只有区人社局经办人员可以查看统计")
+    try:
+        round_id = int(request.GET.get("round") or 0) or None
+    except ValueError:
+        round_id = None
+    rounds, tables = stats.dashboard(request.user, round_id=round_id, today=timezone.localdate())
+    download = request.GET.get("download")
+    if download:
+        table = next((t for t in tables if t["key"] == download), None)
+        if table is None:
+            raise PermissionDenied("没有这张统计表")
+        return _xlsx(table)
+    return render(
+        request,
+        "portal/statistics.html",
+        {"rounds": rounds, "tables": tables, "round_id": round_id},
+    )
+
+
+def _xlsx(table) -> HttpResponse:
+    import tablib
+
+    dataset = tablib.Dataset(*table["rows"], headers=table["columns"], title=table["title"][:30])
+    response = HttpResponse(
+        dataset.export("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="statistics-{table["key"]}.xlsx"'
+    return response
