@@ -310,8 +310,13 @@ def form_layout(
     number: str = "",
     attachments: dict[str, list[str]] | None = None,
     mask_id: bool = False,
+    opinions: dict[str, dict] | None = None,
 ) -> FormLayout:
-    """What the form's PDF shows, in paper order; pure (no database, no clock)."""
+    """What the form's PDF shows, in paper order; pure (no database, no clock).
+
+    `opinions` maps an opinion box's code to what was decided there ({"text", "by", "on"}),
+    for an application already reviewed; a box without one is left blank for hand and stamp.
+    """
     form = ruleset.form
     data = data if isinstance(data, dict) else {}
     cover = None
@@ -350,8 +355,15 @@ def form_layout(
         else:
             layout.columns, layout.rows = _table_parts(section, values or [], mask_id=mask_id)
         sections.append(layout)
-    opinions = [
-        {"title": o.title, "stamp": o.stamp, "signature": o.signature} for o in form.opinions
+    decided = opinions or {}
+    opinion_boxes = [
+        {
+            "title": o.title,
+            "stamp": o.stamp,
+            "signature": o.signature,
+            "decided": decided.get(o.code),
+        }
+        for o in form.opinions
     ]
     uploaded = attachments or {}
     checklist = [
@@ -371,7 +383,7 @@ def form_layout(
         cover=cover,
         instructions=instructions,
         sections=sections,
-        opinions=opinions,
+        opinions=opinion_boxes,
         checklist=checklist,
     )
 
@@ -419,15 +431,23 @@ def render_form_data_pdf(
     number: str = "",
     attachments: dict[str, list[str]] | None = None,
     mask_id: bool = False,
+    opinions: dict[str, dict] | None = None,
 ) -> bytes:
     """The application form of `ruleset` filled with `data` (Application.data) as PDF bytes.
 
     `year` fills the cover title's {year}; `number` is the application number in the page
     header; `attachments` maps checklist item codes to the names of the files uploaded (None:
-    not known, e.g. a blank or demo form); `mask_id` shows ID numbers as 310***********1234.
+    not known, e.g. a blank or demo form); `mask_id` shows ID numbers as 310***********1234;
+    `opinions`: what was decided in the opinion boxes (see form_layout).
     """
     document = form_document(
-        ruleset, data, year=year, number=number, attachments=attachments, mask_id=mask_id
+        ruleset,
+        data,
+        year=year,
+        number=number,
+        attachments=attachments,
+        mask_id=mask_id,
+        opinions=opinions,
     )
     return document.write_pdf()
 
@@ -444,6 +464,59 @@ def application_attachments(application) -> dict[str, list[str]]:
     return uploaded
 
 
+# Stages whose decision is not the opinion of the box's signer (a publicity ran its course, a
+# credit check, the experts' scores, the naming).
+NOT_OPINION_KINDS = frozenset(
+    {
+        "nomination",
+        "internal_publicity",
+        "publicity",
+        "credit_check",
+        "expert_scoring",
+        "expert_review",
+        "interview",
+        "release_meeting",
+        "naming",
+    }
+)
+DECISION_ACTIONS = {"passed": "通过", "rejected": "不通过"}
+
+
+def opinion_stages(ruleset) -> dict[str, set[str]]:
+    """For each opinion box, the workflow stages whose decision is that box's opinion: stages
+    of the box's role and scope (else of its role), not publicity, scoring or naming."""
+    stages = [s for s in ruleset.workflow.stages if s.kind not in NOT_OPINION_KINDS]
+    found = {}
+    for opinion in ruleset.form.opinions:
+        same_scope = {s.code for s in stages if s.role == opinion.role and s.scope == opinion.scope}
+        found[opinion.code] = same_scope or {s.code for s in stages if s.role == opinion.role}
+    return found
+
+
+def decided_opinions(application) -> dict[str, dict]:
+    """The latest pass or reject in each opinion box's stages, with its note, who and when."""
+    from django.utils import timezone
+
+    ruleset = application.round.version.ruleset
+    wanted = opinion_stages(ruleset)
+    events = (
+        application.events.filter(action__in=DECISION_ACTIONS)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    decided: dict[str, dict] = {}
+    for event in events:
+        for code, stages in wanted.items():
+            if event.from_stage in stages:
+                actor = event.actor
+                decided[code] = {
+                    "text": event.note or DECISION_ACTIONS[event.action],
+                    "by": (actor.real_name or actor.get_username()) if actor else "",
+                    "on": timezone.localtime(event.at).date(),
+                }
+    return decided
+
+
 def render_application_pdf(application, *, mask_id: bool = False) -> bytes:
     """An application's form as PDF bytes, under the rule-set version of its round.
 
@@ -458,6 +531,7 @@ def render_application_pdf(application, *, mask_id: bool = False) -> bytes:
         number=application_number(application),
         attachments=application_attachments(application),
         mask_id=mask_id,
+        opinions=decided_opinions(application),
     )
 
 

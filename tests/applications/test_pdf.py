@@ -266,3 +266,32 @@ def test_render_form_command_refuses_unknown_code_or_id(args, tmp_path):
     assert caught.value.returncode == 2
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(caught.value))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_decided_opinions_fill_their_boxes(songjiang_application, persona, tmp_path):
+    """A decision at the unit's stage is the unit's opinion; publicity is no one's opinion."""
+    from applications.models import ApplicationEvent
+
+    application = songjiang_application
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=persona("wang_hr"),
+        action="passed",
+        from_stage="unit_discussion",
+        to_stage="internal_publicity",
+        note="经单位集体讨论，同意推荐。",
+        internal_note="内部备注不上表",
+    )
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=persona("chen_office"),
+        action="passed",
+        from_stage="publicity",
+        to_stage="final_approval",
+        note="公示期满无异议",
+    )
+    text = pdf_text(render_application_pdf(application), tmp_path)
+    assert "经单位集体讨论，同意推荐。" in text and "经办人：王芳" in text
+    assert "内部备注不上表" not in text
+    assert "公示期满无异议" not in text
+    assert text.count("（盖章）") == 3  # every box keeps its stamp line
