@@ -106,7 +106,7 @@ def current_stage(application):
 @rules.predicate
 def may_decide(user, application) -> bool:
     """May record a decision at the application's current stage."""
-    if application is None or application.status not in ("in_review", "approved"):
+    if application is None or application.status != "in_review":
         return False
     stage = current_stage(application)
     return stage is not None and can_decide_at(user, application, stage)
