@@ -88,13 +88,13 @@ def test_the_month_run_twice(celery_worker, awards):
     assert PaymentRun.objects.get(pk=second.pk).status == "done"
 
 
-def test_the_month_run_twice_at_once(celery_worker, awards):
-    # one run on the worker, one in this process, on small chunks so that they overlap
-    _run, result = run_task(chunk_size=3)
-    other = services.start_run(kind=PaymentRun.Kind.MONTHLY, period=PERIOD, enqueue=False)
-    created_here, _ = ledger.execute_run(other, chunk_size=3)
-    created_there = result.get(timeout=120)["created"]
-    assert created_here + created_there == len(expected_rows())
+def test_the_month_run_twice_at_once(celery_worker, second_worker, awards):
+    # two tasks, one on each worker process, on small chunks so that they overlap
+    _first, one = run_task(chunk_size=2)
+    _second, two = run_task(chunk_size=2)
+    results = [one.get(timeout=120), two.get(timeout=120)]
+    assert sum(r["created"] for r in results) == len(expected_rows())
+    assert all(r["created"] + r["existing"] == len(expected_rows()) for r in results)
     assert_exactly_once()
 
 
