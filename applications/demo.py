@@ -2,8 +2,8 @@
 
 - 李明 (li_ming): a submitted Songjiang chief-technician application waiting for his unit's
   collective discussion (王芳, wang_hr), and a Shizhong draft he is still filling in.
-- Two colleagues of his unit, nominated by the unit after discussion and a week's publicity,
-  waiting at the street (赵强, zhao_street, 车墩镇).
+- Two colleagues of his unit waiting at the street (赵强, zhao_street, 车墩镇): 张伟 nominated by
+  the unit after discussion and a week's publicity, 刘洋 self-nominated after the discussion.
 - 顾敏 (gu_base): the training centre's training-base declaration, a draft.
 """
 
@@ -26,7 +26,10 @@ from programmes.models import Round
 
 # A one-page PDF standing in for a scanned certificate.
 SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-COLLEAGUES = [("demo_zhang", "张伟", "13800000011"), ("demo_liu", "刘洋", "13800000012")]
+COLLEAGUES = [
+    ("demo_zhang", "张伟", "13800000011", "unit"),
+    ("demo_liu", "刘洋", "13800000012", "self"),
+]
 
 
 def _round(code: str) -> Round | None:
@@ -90,7 +93,7 @@ def load_demo_applications(stdout) -> None:
         _submit(application, li_ming)
         created += 1
     today = timezone.localdate()
-    for username, name, phone in COLLEAGUES:
+    for username, name, phone, channel in COLLEAGUES:
         user, new = User.objects.get_or_create(
             username=username, defaults={"real_name": name, "phone": phone}
         )
@@ -98,7 +101,7 @@ def load_demo_applications(stdout) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
             grant(user, Role.APPLICANT)
-        application = _draft(songjiang, user, "unit", machinery)
+        application = _draft(songjiang, user, channel, machinery)
         if not application:
             continue
         _submit(application, user)
@@ -109,14 +112,15 @@ def load_demo_applications(stdout) -> None:
             note="单位领导班子集体讨论，一致同意推荐",
             outcome="pass",
         )
-        services.record_internal_publicity(
-            application=application,
-            by=hr,
-            starts_on=today - timedelta(days=10),
-            ends_on=today - timedelta(days=3),
-            objections="无",
-            outcome="pass",
-        )
+        if channel == "unit":  # a self-nominee has no publicity inside the unit (四(二))
+            services.record_internal_publicity(
+                application=application,
+                by=hr,
+                starts_on=today - timedelta(days=10),
+                ends_on=today - timedelta(days=3),
+                objections="无",
+                outcome="pass",
+            )
         created += 1
     shizhong = _round("shizhong-chief-technician")
     if shizhong and _draft(shizhong, li_ming, "unit", machinery):

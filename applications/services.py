@@ -332,6 +332,7 @@ def nominated_count(application: Application) -> int:
         Nomination.objects.filter(
             application__round=application.round,
             application__unit=application.unit,
+            application__channel=application.channel,
             discussed_on__isnull=False,
         )
         .exclude(application=application)
