@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from programmes.benefit_rules import AnnualInArrearsSchedule
 from subsidies import schedules
-from subsidies.models import Award, AwardEvent, PaymentBatch, PaymentRun
+from subsidies.models import Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 
 CHUNK = 2000
 # Arrears and the last tranche can fall due after the term: keep looking at an award this long.
@@ -149,11 +149,14 @@ def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
     """Insert the (award id, due payment) rows the ledger does not hold; the number inserted.
 
     Sorted, so two transactions inserting the same rows wait on each other instead of
-    deadlocking; the conflicting one inserts nothing.
+    deadlocking; the conflicting one inserts nothing. (SQLite, the demo's database, has a
+    single writer: there the missing rows are found first and inserted.)
     """
     if not rows:
         return 0
     rows = sorted(rows, key=lambda r: (r[0], r[1].kind, r[1].period))
+    if connection.vendor != "postgresql":
+        return _insert_rows_portable(rows)
     columns = (
         [r[0] for r in rows],
         [r[1].kind for r in rows],
@@ -168,6 +171,29 @@ def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
         return cursor.rowcount
 
 
+def _insert_rows_portable(rows) -> int:
+    held = set(
+        Payment.objects.filter(award_id__in={r[0] for r in rows}).values_list(
+            "award_id", "kind", "period"
+        )
+    )
+    new = [
+        Payment(
+            award_id=award_id,
+            kind=p.kind,
+            period=p.period,
+            due_on=p.date,
+            payee=p.payee,
+            amount=p.amount,
+            funding=p.funding,
+        )
+        for award_id, p in rows
+        if (award_id, p.kind, p.period) not in held
+    ]
+    Payment.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
 def draft_batches(
     period: str, fundings: Iterable[str], drafted_by_id: int | None = None
 ) -> dict[str, int]:
@@ -178,13 +204,10 @@ def draft_batches(
     fundings = sorted(set(fundings))
     if not fundings:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO subsidies_paymentbatch (period, funding, status, created_at, drafted_by_id) "
-            "SELECT %s, f, 'draft', %s, %s FROM unnest(%s::text[]) AS f "
-            "ON CONFLICT (period, funding) DO NOTHING",
-            [period, timezone.now(), drafted_by_id, fundings],
-        )
+    PaymentBatch.objects.bulk_create(
+        [PaymentBatch(period=period, funding=f, drafted_by_id=drafted_by_id) for f in fundings],
+        ignore_conflicts=True,  # the unique (period, funding): another run made it already
+    )
     return dict(
         PaymentBatch.objects.filter(
             period=period, funding__in=fundings, status=PaymentBatch.Status.DRAFT
@@ -196,20 +219,10 @@ def attach_to_batches(
     award_ids: list[int], period: str, until: date, drafted_by_id: int | None = None
 ) -> None:
     """Put the awards' rows not in a batch yet, due by `until`, into the period's draft batches."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT funding FROM subsidies_payment "
-            "WHERE award_id = ANY(%s) AND batch_id IS NULL AND due_on <= %s",
-            [award_ids, until],
-        )
-        fundings = [row[0] for row in cursor.fetchall()]
-        batches = draft_batches(period, fundings, drafted_by_id)
-        for funding, batch_id in batches.items():
-            cursor.execute(
-                "UPDATE subsidies_payment SET batch_id = %s WHERE award_id = ANY(%s) "
-                "AND batch_id IS NULL AND due_on <= %s AND funding = %s",
-                [batch_id, award_ids, until, funding],
-            )
+    waiting = Payment.objects.filter(award_id__in=award_ids, batch__isnull=True, due_on__lte=until)
+    fundings = set(waiting.values_list("funding", flat=True).distinct())
+    for funding, batch_id in draft_batches(period, fundings, drafted_by_id).items():
+        waiting.filter(funding=funding).update(batch_id=batch_id)
 
 
 # --- one award -----------------------------------------------------------------------------
