@@ -12,15 +12,40 @@ from datetime import date
 import pytest
 
 _counter = itertools.count(1)
+_LOADED: list[dict] = []  # the versions as load_programmes made them, kept for the session
 
 
 @pytest.fixture
 def programmes(db):
-    """{code: ProgrammeVersion} of the five rule sets."""
+    """{code: ProgrammeVersion} of the five rule sets (parsed once per session, then copied)."""
     from programmes.loader import load_files, ruleset_files
-    from programmes.models import ProgrammeVersion
+    from programmes.models import Programme, ProgrammeVersion
 
-    load_files(ruleset_files())
+    if not _LOADED:
+        load_files(ruleset_files())
+        _LOADED.extend(
+            {
+                "code": v.programme.code,
+                "name": v.programme.name,
+                "number": v.number,
+                "digest": v.digest,
+                "data": v.data,
+                "source_file": v.source_file,
+            }
+            for v in ProgrammeVersion.objects.select_related("programme")
+        )
+    elif not ProgrammeVersion.objects.exists():
+        for row in _LOADED:
+            programme, _ = Programme.objects.get_or_create(
+                code=row["code"], defaults={"name": row["name"]}
+            )
+            ProgrammeVersion.objects.create(
+                programme=programme,
+                number=row["number"],
+                digest=row["digest"],
+                data=row["data"],
+                source_file=row["source_file"],
+            )
     return {
         v.programme.code: v
         for v in ProgrammeVersion.objects.select_related("programme").order_by("number")
