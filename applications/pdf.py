@@ -679,3 +679,29 @@ def demo_scores(ruleset) -> dict[str, int]:
     if ruleset.scoring is None:
         return {}
     return {item.code: round(item.max_points * 0.85) for item in ruleset.scoring.items}
+
+
+def render_expert_sheet_pdf(score_sheet) -> bytes:
+    """One expert's filled evaluation sheet (reviews.models.ScoreSheet) as PDF bytes: the
+    header from the declaration, the points per item and their sum, the opinion, the expert's
+    name and the day it was submitted (blank date lines while it is a draft)."""
+    from django.utils import timezone
+
+    assignment = score_sheet.assignment
+    application = assignment.application
+    ruleset = application.round.version.ruleset
+    expert = assignment.expert
+    submitted = score_sheet.submitted_at
+    return render_score_sheet_pdf(
+        ruleset,
+        number=application_number(application),
+        header_values=header_values_of(
+            ruleset,
+            application.data or {},
+            street=application.street.name if application.street_id else "",
+        ),
+        scores={row.item: row.points for row in score_sheet.rows.all()},
+        opinion=score_sheet.opinion,
+        expert_name=expert.real_name or expert.get_username(),
+        signed_on=timezone.localtime(submitted).date() if submitted else None,
+    )

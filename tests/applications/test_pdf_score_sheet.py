@@ -76,3 +76,46 @@ def test_render_form_sheet_option(tmp_path):
     call_command("render_form", "songjiang-chief-technician", "--sheet", "--demo", "-o", str(out))
     text = pdf_text(out.read_bytes(), tmp_path)
     assert "松江区首席技师选拔与培养专家评审表" in text and "吴海峰" in text
+
+
+def test_an_experts_filled_sheet_from_the_review(db, persona, tmp_path):
+    from django.utils import timezone
+
+    from applications.pdf import render_expert_sheet_pdf
+    from portal.models import Region
+    from reviews.models import Assignment, Panel, ScoreRow, ScoreSheet
+    from tests.applications.test_pdf import make_application
+
+    application = make_application(
+        "songjiang-chief-technician",
+        persona("li_ming"),
+        street=Region.objects.get(code="songjiang-chedun"),
+    )
+    panel = Panel.objects.create(
+        round=application.round, stage="expert_scoring", created_by=persona("chen_office")
+    )
+    assignment = Assignment.objects.create(
+        panel=panel,
+        application=application,
+        expert=persona("expert_a"),
+        method="manual",
+        assigned_by=persona("chen_office"),
+    )
+    sheet = ScoreSheet.objects.create(
+        assignment=assignment,
+        opinion="技能精湛，带徒成效显著。",
+        total=9,
+        submitted_at=timezone.now(),
+    )
+    ScoreRow.objects.create(sheet=sheet, item="A1", points=5)
+    ScoreRow.objects.create(sheet=sheet, item="A2", points=4)
+    text = pdf_text(render_expert_sheet_pdf(sheet), tmp_path)
+    assert "技能精湛，带徒成效显著。" in text and "吴海峰" in text and "车墩镇" in text
+    assert "合计100" in text
+    layout = score_sheet_layout(
+        application.round.version.ruleset, scores={r.item: r.points for r in sheet.rows.all()}
+    )
+    assert layout["score_total"] == "9"
+    assert [row["score"] for row in layout["rows"][:3]] == ["5", "4", ""]
+    assert f"申报编号：2026-{application.pk:06d}" in text
+    assert application.data["person"]["id_number"] not in text
