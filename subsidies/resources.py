@@ -53,7 +53,12 @@ class AwardResource(resources.ModelResource):
         ]
         skip_unchanged = True
         use_transactions = True
-        skip_new = True  # awards are made by naming, never by a spreadsheet
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # awards are made by naming, never by a spreadsheet: a row naming no award is skipped
+        if original is None or original.pk is None:
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
 
 
 class PaymentResource(resources.ModelResource):

@@ -9,7 +9,6 @@ into the ledger through subsidies.ledger, never computed a second way.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -436,12 +435,6 @@ def order_recovery(
 
 
 # --- runs ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunResult:
-    created: int
-    existing: int
 
 
 def start_run(*, kind: str, period: str, by=None, enqueue: bool = True) -> PaymentRun:

@@ -67,3 +67,71 @@ def test_the_admin_lists_and_exports(client, login_as, versions):
         reverse("admin:subsidies_payment_export"), {"format": "0", "resource": "0"}
     )
     assert response.status_code == 200
+
+
+def test_each_demo_awards_ledger_equals_simulate(versions, demo_people):
+    """The demo facts replayed as a scenario: `simulate` lists what the ledger holds."""
+    from django.apps import apps
+
+    from programmes.selectors import working_day_calendar
+    from programmes.simulation import parse_scenario, simulate
+    from subsidies.demo import DEMO_AWARDS
+
+    apps.get_app_config("subsidies").load_demo(io.StringIO())
+    today = timezone.localdate()
+    for code, number, named_on, _person, _unit, facts in DEMO_AWARDS:
+        award = Award.objects.get(document_number=number)
+        events = [{"date": named_on.isoformat(), "event": "named"}]
+        for kind, when, fields in facts:
+            if kind == "studio":
+                events.append({"date": when.isoformat(), "event": "studio_established", **fields})
+            else:
+                rule = next(
+                    a for a in award.ruleset_version.ruleset.assessments if a.code == fields["code"]
+                )
+                events.append(
+                    {"date": when.isoformat(), "event": "assessment", "kind": rule.kind, **fields}
+                )
+        scenario = parse_scenario(
+            {
+                "programme": code,
+                "applied_on": named_on.replace(day=1).isoformat(),
+                "applicant": {},
+                "events": events,
+                "until": ledger.month_window(today.strftime("%Y-%m"))[1].isoformat(),
+            }
+        )
+        version = award.ruleset_version
+        expected = simulate(
+            scenario, version.ruleset, working_day_calendar(), version=version.number
+        )
+        held = [
+            {
+                "date": p.due_on.isoformat(),
+                "period": p.period,
+                "payee": p.payee,
+                "kind": p.kind,
+                "amount": f"{p.amount:.2f}",
+                "funding": p.funding,
+            }
+            for p in award.payments.order_by("due_on", "kind", "period")
+        ]
+        assert held == expected["payments"], code
+
+
+def test_bank_accounts_are_imported_onto_existing_awards_only(versions, demo_people):
+    import tablib
+    from django.apps import apps
+
+    from subsidies.resources import AwardResource
+
+    apps.get_app_config("subsidies").load_demo(io.StringIO())
+    award = Award.objects.order_by("pk").first()
+    data = tablib.Dataset(headers=["编号", "个人开户银行", "个人账号", "单位开户银行", "单位账号"])
+    data.append([award.pk, "交通银行", "6222000000000000001", "", ""])
+    data.append([999999, "交通银行", "6222000000000000002", "", ""])
+    result = AwardResource().import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    award.refresh_from_db()
+    assert (award.person_bank, award.person_account) == ("交通银行", "6222000000000000001")
+    assert Award.objects.count() == 4
