@@ -141,13 +141,16 @@ def detail(request, pk: int):
 def decide(request, pk: int):
     _require_role(request.user, *QUEUE_ROLES)
     application = _viewable(request, pk)
-    stage = current_stage(application)
-    if not may_decide(request.user, application):
-        raise PermissionDenied(_("您无权在该阶段作出决定。"))
+    ruleset = ruleset_of(application)
+    # the stage the decider saw: the form is built for it, so that a decision on an application
+    # that moved on meanwhile is told so (StaleDecision) rather than refused as a bad form
+    stage = ruleset.stage(request.POST.get("stage", "")) or current_stage(application)
+    if stage is None:
+        raise Http404
     form = DecisionForm(
         request.POST,
         outcomes=workflow.allowed_outcomes(stage),
-        field_choices=display.field_choices(ruleset_of(application)),
+        field_choices=display.field_choices(ruleset),
     )
     if form.is_valid():
         try:
@@ -162,7 +165,7 @@ def decide(request, pk: int):
             )
         except services.StaleDecision as exc:
             messages.error(request, exc.message)
-            return redirect("reviews:detail", pk=application.pk)
+            return redirect("reviews:queue")
         except services.ReviewError as exc:
             form.add_error(None, exc.message)
         else:

@@ -34,12 +34,19 @@ def test_expert_scores_without_seeing_identity_and_can_recuse(
     one = services.assign_expert(application=app, expert=persona("expert_a"), by=office)
     two = services.assign_expert(application=other, expert=persona("expert_a"), by=office)
     services.assign_expert(application=other, expert=experts[2], by=office)
+    colleague = services.assign_expert(application=app, expert=experts[2], by=office)
+    colleague_points = {
+        i.code: i.max_points for i in services.sheet_items(songjiang.version.ruleset)
+    }
+    colleague_points["A3"] = "7.25"
+    services.save_scores(assignment=colleague, by=experts[2], points=colleague_points, submit=True)
     login_as("expert_a")
     page = client.get(reverse("reviews:expert_queue")).content.decode()
     assert reverse("reviews:score", args=[one.pk]) in page
     body = client.get(reverse("reviews:score", args=[one.pk])).content.decode()
     assert "张工" in body and "310104" not in body and "身份证" not in body
     assert "13812345678" not in body
+    assert "97.25" not in body and "专家0" not in body  # never another expert's score
     # above an item's maximum: refused next to the field, what was typed kept
     post = {f"item_{k}": v for k, v in {"A1": 6, "A2": 4}.items()} | {"opinion": "很好", "save": ""}
     response = client.post(reverse("reviews:score", args=[one.pk]), post)
