@@ -295,3 +295,24 @@ def test_decided_opinions_fill_their_boxes(songjiang_application, persona, tmp_p
     assert "内部备注不上表" not in text
     assert "公示期满无异议" not in text
     assert text.count("（盖章）") == 3  # every box keeps its stamp line
+
+
+def test_malformed_data_never_breaks_the_form(tmp_path):
+    """Data of the wrong shape (an old draft, a hand edit) is drawn as text, never a crash."""
+    rs = ruleset("songjiang-chief-technician")
+    data = {
+        "person": {
+            "name": 12345,
+            "birth_date": "not a date",
+            "gender": ["male", "female"],
+            "studio_established": "yes",
+            "professional_conditions": "front_line_key_skills",
+            "id_number": None,
+        },
+        "work_history": {"started_on": "2020-01-01"},
+        "awards": ["a row that is not a mapping", {"project": "有效的一行", "rank": "一"}],
+        "achievements": ["not", "a", "mapping"],
+        "unknown_section": {"x": "y"},
+    }
+    text = pdf_text(render_form_data_pdf(rs, data, year=2026), tmp_path)
+    assert "12345" in text and "notadate" in text and "有效的一行" in text

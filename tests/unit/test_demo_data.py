@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 
 from applications.demo_data import demo_form_data
@@ -37,7 +39,7 @@ def ruleset(code):
     return load_ruleset(ROOT / "fixtures" / "programmes" / f"{code}.yaml")
 
 
-def problems_of(field: FormField, value, where: str) -> list[str]:
+def problems_of(field: FormField, value, where: str, *, today: date = ON) -> list[str]:
     """What is wrong with one value under its field's type and limits ([] when valid)."""
     if value in (None, "", []):
         return [f"{where}: required but empty"] if field.required else []
@@ -53,7 +55,7 @@ def problems_of(field: FormField, value, where: str) -> list[str]:
         except (TypeError, ValueError):
             return [f"{where}: not YYYY-MM-DD: {value!r}"]
         # Only a field that allows it (the end of a term, 聘期结束) may lie ahead.
-        if day > ON and not getattr(field, "allow_future", "until" in field.code):
+        if day > today and not getattr(field, "allow_future", "until" in field.code):
             return [f"{where}: in the future"]
     elif kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
@@ -160,3 +162,22 @@ def test_demo_data_depends_only_on_the_day():
     assert demo_form_data(rs, on=ON) == demo_form_data(rs, on=ON)
     later = demo_form_data(rs, on=date(2030, 3, 1))
     assert later["person"]["birth_date"].startswith("1986")
+
+
+@settings(max_examples=20, deadline=None)
+@given(on=st.dates(min_value=date(2020, 1, 1), max_value=date(2060, 12, 31)))
+def test_demo_data_is_valid_on_any_day(on):
+    for code in CODES:
+        rs = ruleset(code)
+        data = demo_form_data(rs, on=on)
+        problems = []
+        for section in rs.form.sections:
+            rows = [data[section.code]] if section.kind == "fields" else data[section.code]
+            for index, row in enumerate(rows):
+                for item in section.items:
+                    where = f"{section.code}[{index}].{item.code}"
+                    problems += problems_of(item, row[item.code], where, today=on)
+                if section.within_years:
+                    day = date.fromisoformat(row[section.within_years.column])
+                    assert day >= on - timedelta(days=365 * section.within_years.years)
+        assert problems == [], (code, on)
