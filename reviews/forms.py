@@ -195,6 +195,7 @@ class DrawForm(forms.Form):
 
 class CloseExpertStageForm(forms.Form):
     stage = forms.CharField(widget=forms.HiddenInput)
+    group = forms.CharField(widget=forms.HiddenInput, required=False)
     tie_chosen = forms.TypedMultipleChoiceField(
         label=_("并列人选中入选的"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -330,6 +330,14 @@ def _round_context(request, round_, **forms_by_name):
     from reviews.models import Publicity
 
     ruleset = round_.version.ruleset
+    groups = (
+        [(g.code, g.label) for g in ruleset.scoring.groups.items]
+        if ruleset.scoring and ruleset.scoring.groups
+        else []
+    )
+    group = request.GET.get("group") or request.POST.get("group") or ""
+    if group not in {code for code, _label in groups}:
+        group = ""
     apps = list(selectors.round_applications(round_))
     by_stage: dict[str, list] = {}
     for app in apps:
@@ -338,8 +346,12 @@ def _round_context(request, round_, **forms_by_name):
     stages = []
     for stage in ruleset.workflow.stages:
         block = {"stage": stage, "applications": by_stage.get(stage.code, [])}
+        if group and stage.kind in workflow.EXPERT_KINDS:
+            block["applications"] = [
+                a for a in block["applications"] if services.group_of(a, ruleset) == group
+            ]
         if stage.kind in workflow.EXPERT_KINDS and block["applications"]:
-            ranking, info = services.ranking_for(round_, stage.code)
+            ranking, info = services.ranking_for(round_, stage.code, group)
             assignments = selectors.expert_assignments(block["applications"], stage.code)
             ranks = {r.key: r.rank for r in ranking.ranked}
             block["rows"] = [
@@ -356,7 +368,7 @@ def _round_context(request, round_, **forms_by_name):
             block["ranking"] = ranking
             tied = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
             block["close_form"] = forms_by_name.get(f"close_{stage.code}") or CloseExpertStageForm(
-                initial={"stage": stage.code}, tied=tied
+                initial={"stage": stage.code, "group": group}, tied=tied
             )
         if stage.kind == "publicity":
             block["publicity"] = (
@@ -371,6 +383,8 @@ def _round_context(request, round_, **forms_by_name):
     return {
         "round": round_,
         "ruleset": ruleset,
+        "groups": groups,
+        "group": group,
         "stages": stages,
         "approved": [a for a in apps if a.status == Application.Status.APPROVED],
         "named": [a for a in apps if a.status == Application.Status.NAMED],
@@ -487,7 +501,7 @@ def ranking_export(request, pk: int, stage: str):
     ruleset = round_.version.ruleset
     if ruleset.stage(stage) is None:
         raise Http404
-    ranking, info = services.ranking_for(round_, stage)
+    ranking, info = services.ranking_for(round_, stage, request.GET.get("group", ""))
     book = Workbook()
     sheet = book.active
     sheet.title = "排名"
@@ -527,7 +541,8 @@ def close_expert_stage(request, pk: int):
     from reviews.forms import CloseExpertStageForm
 
     round_ = _office_round(request, pk)
-    ranking, info = services.ranking_for(round_, request.POST.get("stage", ""))
+    group = request.POST.get("group", "")
+    ranking, info = services.ranking_for(round_, request.POST.get("stage", ""), group)
     tied = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
     form = CloseExpertStageForm(request.POST, tied=tied)
     if not form.is_valid():
@@ -539,6 +554,7 @@ def close_expert_stage(request, pk: int):
         lambda: services.close_expert_stage(
             round_=round_,
             stage=stage,
+            group=group,
             by=request.user,
             tie_chosen=form.cleaned_data["tie_chosen"],
             tie_reason=form.cleaned_data["tie_reason"],

@@ -194,3 +194,44 @@ def test_office_exports_the_ranking_and_sees_each_experts_sheet(
     body = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
     assert "专家评分" in body and "A1:4" in body
     assert office.pk
+
+
+def test_craftsman_round_is_ranked_and_closed_per_group(
+    make_round, make_application, experts, persona, client, login_as
+):
+    from portal.models import Union
+    from portal.roles import grant
+
+    city = persona("zhou_union")
+    grant(city, "union_reviewer", union=Union.objects.get(code="shanghai-ftu"))
+    round_ = make_round("shanghai-craftsman")
+    metal = make_application(
+        round_,
+        channel="union",
+        stage="expert_review",
+        unit="songjiang_training",
+        data={"header": {"group": "metallurgy_machinery_electrical"}},
+    )
+    catering = make_application(
+        round_,
+        channel="union",
+        stage="expert_review",
+        unit="songjiang_training",
+        data={"header": {"group": "catering"}},
+    )
+    for app in (metal, catering):
+        a = services.assign_expert(application=app, expert=persona("expert_a"), by=city)
+        services.save_scores(assignment=a, by=a.expert, points={"T1": 88}, submit=True)
+    login_as("zhou_union")
+    url = reverse("reviews:office_round", args=[round_.pk])
+    page = client.get(url + "?group=catering").content.decode()
+    assert "餐饮" in page and f'data-application="{catering.pk}"' in page
+    assert f'data-application="{metal.pk}"' not in page
+    response = client.post(
+        reverse("reviews:close_expert_stage", args=[round_.pk]),
+        {"stage": "expert_review", "group": "catering"},
+    )
+    assert response.status_code == 302
+    metal.refresh_from_db()
+    catering.refresh_from_db()
+    assert catering.stage == "release_meeting" and metal.stage == "expert_review"
