@@ -517,18 +517,28 @@ def decided_opinions(application) -> dict[str, dict]:
     return decided
 
 
-def render_application_pdf(application, *, mask_id: bool = False) -> bytes:
+def render_application_pdf(application, *, mask_id: bool = False, version=None) -> bytes:
     """An application's form as PDF bytes, under the rule-set version of its round.
 
     `mask_id`: True for every viewer who may not see full ID numbers
-    (portal.roles.sees_full_identity decides).
+    (portal.roles.sees_full_identity decides). `version`: one of the application's frozen
+    ApplicationVersions, drawn with the data and rule-set version it was submitted with.
     """
-    ruleset = application.round.version.ruleset
+    if version is not None:
+        if version.application_id != application.pk:
+            raise ValueError("version of another application")
+        ruleset = version.ruleset_version.ruleset
+        data = version.data or {}
+        number = f"{application_number(application)}（第{version.number}版）"
+    else:
+        ruleset = application.round.version.ruleset
+        data = application.data or {}
+        number = application_number(application)
     return render_form_data_pdf(
         ruleset,
-        application.data or {},
+        data,
         year=application.round.year,
-        number=application_number(application),
+        number=number,
         attachments=application_attachments(application),
         mask_id=mask_id,
         opinions=decided_opinions(application),

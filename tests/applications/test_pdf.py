@@ -316,3 +316,23 @@ def test_malformed_data_never_breaks_the_form(tmp_path):
     }
     text = pdf_text(render_form_data_pdf(rs, data, year=2026), tmp_path)
     assert "12345" in text and "notadate" in text and "有效的一行" in text
+
+
+def test_a_frozen_version_is_drawn_with_its_own_data(songjiang_application, persona, tmp_path):
+    from django.utils import timezone
+
+    from applications.models import ApplicationVersion
+
+    application = songjiang_application
+    frozen = {**application.data, "person": {**application.data["person"], "name": "李明初稿"}}
+    version = ApplicationVersion.objects.create(
+        application=application,
+        number=1,
+        data=frozen,
+        ruleset_version=application.round.version,
+        submitted_at=timezone.now(),
+        submitted_by=persona("li_ming"),
+    )
+    text = pdf_text(render_application_pdf(application, version=version), tmp_path)
+    assert "李明初稿" in text and "（第1版）" in text
+    assert "李明初稿" not in pdf_text(render_application_pdf(application), tmp_path)
