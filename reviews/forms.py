@@ -59,9 +59,17 @@ class DecisionForm(forms.Form):
     )
     stage = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, outcomes=(), field_choices=(), **kwargs):
+    def __init__(self, *args, outcomes=(), field_choices=(), recorded_for="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(o, OUTCOME_LABELS[o]) for o in outcomes]
+        self.recorded_for = recorded_for
+        if recorded_for:  # a group's or a leading office's decision, recorded by the office
+            self.fields["meeting"] = forms.CharField(
+                label=_("会议日期或文件"),
+                max_length=200,
+                help_text=_("%(body)s的会议日期、纪要或文件文号") % {"body": recorded_for},
+                error_messages={"required": _("请填写会议日期或文件。")},
+            )
         self.has_return = "return" in outcomes
         if self.has_return:
             options = [("", _("（选择需修改的字段）")), *list(field_choices)]
@@ -74,6 +82,17 @@ class DecisionForm(forms.Form):
                 )
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def full_note(self) -> str:
+        note = (self.cleaned_data.get("note") or "").strip()
+        meeting = (self.cleaned_data.get("meeting") or "").strip()
+        if meeting:
+            prefix = _("（%(body)s：%(meeting)s）") % {
+                "body": self.recorded_for,
+                "meeting": meeting,
+            }
+            return f"{prefix}{note}"
+        return note
 
     def field_reasons(self) -> dict[str, str]:
         reasons = {}

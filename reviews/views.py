@@ -23,6 +23,7 @@ from reviews import display, selectors, services, workflow
 from reviews.forms import DecisionForm, QueueFilterForm
 from reviews.permissions import current_stage, may_decide, ruleset_of
 
+RECORDED_BODIES = {"coordination_group": "协调小组", "talent_office": "人才工作领导小组（办公室）"}
 QUEUE_ROLES = (
     Role.STREET_REVIEWER,
     Role.DEPARTMENT_REVIEWER,
@@ -84,6 +85,7 @@ def _file_context(request, application, *, form=None):
             initial={"stage": application.stage},
             outcomes=workflow.allowed_outcomes(stage),
             field_choices=display.field_choices(ruleset),
+            recorded_for=RECORDED_BODIES.get(stage.role, ""),
         )
     attachments = [(a, attachment_url(a)) for a in application.attachments.all()]
     from reviews.permissions import is_organiser_of
@@ -111,11 +113,34 @@ def _file_context(request, application, *, form=None):
         ),
         "versions": application.versions.all(),
         "attachments": attachments,
-        "events": application.events.all(),
+        "events": _history(application, ruleset),
         "can_decide": can_decide,
         "form": form if can_decide else None,
         "path": workflow.path(ruleset.workflow, services.route_of(application)),
     }
+
+
+def _history(application, ruleset) -> list[dict]:
+    """The audit trail for staff: stage titles and status labels, internal notes included."""
+    statuses = dict(Application.Status.choices)
+
+    def title(code):
+        stage = ruleset.stage(code) if code else None
+        return stage.title if stage else code
+
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor.display_name if e.actor else "",
+            "from_stage": title(e.from_stage),
+            "to_stage": title(e.to_stage),
+            "from_status": statuses.get(e.from_status, e.from_status),
+            "to_status": statuses.get(e.to_status, e.to_status),
+            "note": e.note,
+            "internal_note": e.internal_note,
+        }
+        for e in application.events.all()
+    ]
 
 
 def _viewable(request, pk) -> Application:
@@ -151,6 +176,7 @@ def decide(request, pk: int):
         request.POST,
         outcomes=workflow.allowed_outcomes(stage),
         field_choices=display.field_choices(ruleset),
+        recorded_for=RECORDED_BODIES.get(stage.role, ""),
     )
     if form.is_valid():
         try:
@@ -159,7 +185,7 @@ def decide(request, pk: int):
                 stage=form.cleaned_data["stage"],
                 outcome=form.cleaned_data["outcome"],
                 by=request.user,
-                note=form.cleaned_data["note"],
+                note=form.full_note(),
                 internal_note=form.cleaned_data["internal_note"],
                 field_reasons=form.field_reasons(),
             )

@@ -95,3 +95,24 @@ def test_street_reviewer_passes_and_returns_by_form(songjiang, make_application,
     assert response.status_code == 200
     assert "该申报已被处理" in response.content.decode()
     assert "未生效" in response.content.decode()
+
+
+def test_office_records_the_coordination_groups_decision_with_its_meeting(
+    songjiang, make_application, client, login_as
+):
+    app = make_application(songjiang, stage="preliminary_list_approval")
+    login_as("chen_office")
+    page = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
+    assert "会议日期或文件" in page and "区协调小组审核同意初步人选" in page
+    url = reverse("reviews:decide", args=[app.pk])
+    response = client.post(url, {"stage": "preliminary_list_approval", "outcome": "pass"})
+    assert response.status_code == 400 and "请填写会议日期或文件" in response.content.decode()
+    response = client.post(
+        url,
+        {"stage": "preliminary_list_approval", "outcome": "pass", "meeting": "2026年5月10日会议"},
+    )
+    assert response.status_code == 302
+    event = app.events.get(action="passed")
+    assert "协调小组：2026年5月10日会议" in event.note
+    history = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
+    assert "专家按评价指标评分" in history  # stage titles, not codes, in the history
