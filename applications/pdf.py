@@ -261,7 +261,7 @@ def _fields_parts(section, values: dict, *, mask_id: bool) -> list:
         wide = (
             item.type in WIDE_TYPES
             or len(item.label) > 14
-            or len(text) > 24
+            or len(text) > 16
             or (boxes and sum(len(label) + 2 for label, _ in boxes) > 16)
         )
         pending.append(Cell(item.label, text, wide=wide, boxes=boxes))
