@@ -233,14 +233,28 @@ def annotate_rows(applications, *, now: datetime | None = None, calendar=None) -
 
     now = now or timezone.now()
     calendar = calendar or working_day_calendar()
+    from reviews.models import Publicity
+
     rows = list(applications)
     deadlines: dict[date, date] = {}  # rows entered on the same day share their deadline
+    stages = {}
     for app in rows:
         version = app.round.version
-        ruleset = ruleset_for(version.pk, version.digest)
-        stage = ruleset.stage(app.stage)
+        stages[app.pk] = ruleset_for(version.pk, version.digest).stage(app.stage)
+    publicity_ends = {}
+    if any(stage is not None and stage.kind == "publicity" for stage in stages.values()):
+        publicity_ends = {
+            (p.round_id, p.stage): p.ends_on
+            for p in Publicity.objects.filter(round_id__in={app.round_id for app in rows})
+        }
+    for app in rows:
+        stage = stages[app.pk]
         app.stage_title = stage.title if stage else app.stage
         app.waiting = waiting(app, now=now, calendar=calendar, deadlines=deadlines)
+        ends = publicity_ends.get((app.round_id, app.stage))
+        if ends is not None:  # a publicity runs to its own last day
+            today = timezone.localtime(now).date()
+            app.waiting = Waiting(app.waiting.since, app.waiting.days, ends, today > ends)
     return rows
 
 

@@ -116,3 +116,20 @@ def test_office_records_the_coordination_groups_decision_with_its_meeting(
     assert "协调小组：2026年5月10日会议" in event.note
     history = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
     assert "专家按评价指标评分" in history  # stage titles, not codes, in the history
+
+
+def test_a_publicity_in_the_queue_is_due_on_its_last_day(songjiang, make_application, persona):
+    from django.utils import timezone
+
+    from reviews.selectors import annotate_rows
+    from reviews.services import start_publicity
+
+    app = make_application(songjiang, stage="publicity")
+    publicity = start_publicity(
+        round_=songjiang,
+        stage="publicity",
+        starts_on=timezone.localdate(),
+        by=persona("chen_office"),
+    )
+    [row] = annotate_rows(queue_for(persona("chen_office")))
+    assert row.pk == app.pk and row.waiting.deadline == publicity.ends_on
