@@ -83,3 +83,14 @@ def field_choices(ruleset) -> list[tuple[str, str]]:
         for item in section.items:
             choices.append((f"{section.code}.{item.code}", f"{section.title}·{item.label}"))
     return choices
+
+
+def hidden_from_experts(ruleset, item_code: str) -> bool:
+    """Whether an uploaded material (checklist item) is an ID card or a bank document, which an
+    expert never sees."""
+    if "id_card" in item_code or "bank" in item_code:
+        return True
+    for item in ruleset.form.checklist:
+        if item.code == item_code:
+            return "身份证" in item.title or "银行" in item.title
+    return False

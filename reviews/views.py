@@ -254,7 +254,11 @@ def _score_context(request, assignment, *, form=None, recuse_form=None):
         "sections": display.present(
             ruleset, application.data, for_expert=True, full_identity=False
         ),
-        "attachments": [(a, attachment_url(a)) for a in application.attachments.all()],
+        "attachments": [
+            (a, attachment_url(a))
+            for a in application.attachments.all()
+            if not display.hidden_from_experts(ruleset, a.item)
+        ],
         "criteria": ruleset.scoring.criteria if ruleset.scoring else [],
         "locked": bool(sheet and sheet.submitted) or assignment.status != "assigned",
     }

@@ -235,3 +235,35 @@ def test_craftsman_round_is_ranked_and_closed_per_group(
     metal.refresh_from_db()
     catering.refresh_from_db()
     assert catering.stage == "release_meeting" and metal.stage == "expert_review"
+
+
+def test_expert_is_not_shown_id_card_materials(
+    songjiang, make_application, experts, persona, client, login_as, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from django.utils.functional import empty
+
+    from applications import models as app_models
+    from applications.models import Attachment
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    app_models.private_storage._wrapped = empty
+    app = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    for item, name in (("id_card", "身份证正反面.pdf"), ("skill_certificates", "技师证书.pdf")):
+        attachment = Attachment(
+            application=app,
+            item=item,
+            original_name=name,
+            content_type="application/pdf",
+            size=8,
+            sha256="0" * 64,
+            uploaded_by=app.applicant,
+        )
+        attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        attachment.save()
+    assignment = services.assign_expert(
+        application=app, expert=persona("expert_a"), by=persona("chen_office")
+    )
+    login_as("expert_a")
+    body = client.get(reverse("reviews:score", args=[assignment.pk])).content.decode()
+    assert "技师证书.pdf" in body and "身份证正反面.pdf" not in body
