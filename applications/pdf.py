@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -31,7 +32,7 @@ def allowed_files() -> set[Path]:
 def _allowed(url: str) -> bool:
     if not url.startswith("file://"):
         return False
-    path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+    path = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
     pdf_static = (Path(settings.BASE_DIR) / "static" / "pdf").resolve()
     return path in allowed_files() or path.is_relative_to(pdf_static)
 
@@ -71,29 +72,27 @@ def font_face_css() -> str:
     )
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a template to PDF bytes (A4, the CJK font subset and embedded)."""
+def html_document(html: str):
+    """A WeasyPrint HTML document that may load only the font and files under static/pdf."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
-    document = HTML(
-        string=html,
-        base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
-        url_fetcher=new_url_fetcher(),
-    )
-    return document.write_pdf()
-
-
-def render_pdf_document(template_name: str, context: dict):
-    """The rendered document (pages), for benchmarks that count pages."""
-    from weasyprint import HTML
-
-    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
     return HTML(
         string=html,
         base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
         url_fetcher=new_url_fetcher(),
-    ).render()
+    )
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a template to PDF bytes (A4, the CJK font subset and embedded)."""
+    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
+    return html_document(html).write_pdf()
+
+
+def render_pdf_document(template_name: str, context: dict):
+    """The rendered document (pages), for benchmarks that count pages."""
+    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
+    return html_document(html).render()
 
 
 # --- the application form ----------------------------------------------------------------------
@@ -411,16 +410,10 @@ def form_html(layout: FormLayout, *, attachments_known: bool) -> str:
 
 def form_document(ruleset, data: dict, **options):
     """The laid-out WeasyPrint document of a form (pages), for the PDF and the benchmark."""
-    from weasyprint import HTML
-
     attachments = options.get("attachments")
     layout = form_layout(ruleset, data, **options)
     html = form_html(layout, attachments_known=attachments is not None)
-    return HTML(
-        string=html,
-        base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
-        url_fetcher=new_url_fetcher(),
-    ).render()
+    return html_document(html).render()
 
 
 def render_form_data_pdf(
@@ -665,8 +658,6 @@ def render_score_sheet_pdf(ruleset, *, number: str = "", **values) -> bytes:
     """The programme's expert evaluation sheet as PDF bytes: blank, or filled with
     `header_values`, `scores` (item code -> points), `notes` (criterion code -> text),
     `opinion`, `expert_name`, `signed_on` (see score_sheet_layout)."""
-    from weasyprint import HTML
-
     sheet = score_sheet_layout(ruleset, **values)
     html = render_to_string(
         SCORE_SHEET_TEMPLATE,
@@ -677,11 +668,7 @@ def render_score_sheet_pdf(ruleset, *, number: str = "", **values) -> bytes:
             "header_right": _css_string(f"申报编号：{number}" if number else ""),
         },
     )
-    return HTML(
-        string=html,
-        base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
-        url_fetcher=new_url_fetcher(),
-    ).write_pdf()
+    return html_document(html).write_pdf()
 
 
 def demo_scores(ruleset) -> dict[str, int]:

@@ -336,3 +336,21 @@ def test_a_frozen_version_is_drawn_with_its_own_data(songjiang_application, pers
     text = pdf_text(render_application_pdf(application, version=version), tmp_path)
     assert "李明初稿" in text and "（第1版）" in text
     assert "李明初稿" not in pdf_text(render_application_pdf(application), tmp_path)
+
+
+def test_the_fetcher_serves_the_font_and_nothing_else(settings):
+    from applications.pdf import BlockedResource, safe_url_fetcher
+
+    font = Path(settings.PDF_FONT_PATH).resolve().as_uri()
+    response = safe_url_fetcher(font)
+    assert response.read(4)
+    response.close()
+    for url in (
+        "file:///etc/passwd",
+        "file:///usr/share/fonts/truetype/arphic/../../../../../etc/passwd",
+        "http://127.0.0.1:9/x.css",
+        "https://example.com/font.ttf",
+        "data:text/css,body{}",
+    ):
+        with pytest.raises(BlockedResource):
+            safe_url_fetcher(url)
