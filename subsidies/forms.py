@@ -30,6 +30,8 @@ class _AwardForm(forms.Form):
     def __init__(self, *args, award, **kwargs):
         self.award = award
         super().__init__(*args, **kwargs)
+        # what is recorded first, then its date and the note
+        self.order_fields([n for n in self.fields if n not in ("on", "note")] + ["on", "note"])
 
     def clean_on(self):
         value = self.cleaned_data["on"]
@@ -118,8 +120,10 @@ class RecoveryForm(_AwardForm):
     def __init__(self, *args, award, **kwargs):
         super().__init__(*args, award=award, **kwargs)
         rows = award.payments.filter(recovers__isnull=True, amount__gt=0, recoveries__isnull=True)
+        labels = {s.code: s.label for s in award.ruleset_version.ruleset.benefits.schedules}
         self.fields["payments"].choices = [
-            (str(p.pk), f"{p.period} {p.kind} {p.amount}") for p in rows.order_by("due_on")
+            (str(p.pk), f"{p.period} {labels.get(p.kind, p.kind)} {p.amount} 元")
+            for p in rows.order_by("due_on")
         ]
 
     def clean_note(self):
