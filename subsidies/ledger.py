@@ -239,14 +239,22 @@ def due_for_award(award: Award, *, until: date, rows=None) -> list[schedules.Due
     )
 
 
+def started_until(kind: str) -> date | None:
+    """The last day any run of this kind, finished or not, covers (None: no run yet)."""
+    run = PaymentRun.objects.filter(kind=kind).order_by("-until").first()
+    return run.until if run else None
+
+
 def sync_award(award: Award) -> int:
-    """Insert the award's due rows inside the windows the completed runs have already covered.
+    """Insert the award's due rows inside the windows the runs have covered or are covering.
 
     Called by the services that record a fact (naming, an assessment, a studio, an adjustment):
-    what that fact makes due in a month already run is not left for nobody. Returns the number
-    inserted. Later months are the runs' business.
+    what that fact makes due in a month already run is not left for nobody. A run still going
+    (or failed) counts too: it may have read this award before the fact, and a row it also
+    inserts is a conflict that inserts nothing. Returns the number inserted. Later months are
+    the runs' business.
     """
-    covered = {kind: covered_until(kind) for kind in PaymentRun.Kind.values}
+    covered = {kind: started_until(kind) for kind in PaymentRun.Kind.values}
     latest = max((d for d in covered.values() if d is not None), default=None)
     if latest is None:
         return 0

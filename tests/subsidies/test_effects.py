@@ -225,3 +225,18 @@ def test_a_row_the_facts_no_longer_make_due_is_shown_for_checking(award_for, off
         by=office,
     )
     assert selectors.statement(award, today=date(2026, 3, 5)).unexpected == []
+
+
+def test_a_fact_recorded_while_a_run_is_going_is_not_lost(award_for, office):
+    from subsidies.models import PaymentRun
+
+    award = award_for("songjiang-chief-technician", date(2025, 12, 10))
+    services.run_payments(period="2026-02")
+    # March's run has started (and may have read this award already) but not finished
+    PaymentRun.objects.create(
+        kind="monthly", period="2026-03", until=date(2026, 3, 31), status="running"
+    )
+    services.record_studio(award=award, level="district", on=date(2026, 3, 5), by=office)
+    assert periods(award, "studio_grant") == ["once"]
+    # what March's run covers for this award is in the ledger already: the run finds it there
+    assert services.run_payments(period="2026-03") == (0, 2)
