@@ -93,6 +93,10 @@ def test_a_run_record_shows_progress(award_for):
     assert (run.created, run.existing) == (3, 0)
 
 
-def test_a_malformed_period_is_an_error(db):
+def test_a_malformed_or_future_period_is_an_error(db):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("run_payments", "--period", "2026-13")
+    with pytest.raises(CommandError, match="未来"):
+        call_command("run_payments", "--period", "2999-01")
+    with pytest.raises(CommandError, match="未来"):
+        call_command("run_payments", "--year", "2999")
