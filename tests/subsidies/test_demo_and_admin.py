@@ -60,6 +60,10 @@ def test_the_admin_lists_and_exports(client, login_as, versions):
     login_as("admin")
     for name in ("award", "payment", "assessment", "paymentbatch", "paymentrun"):
         assert client.get(reverse(f"admin:subsidies_{name}_changelist")).status_code == 200, name
+    award = Award.objects.first()
+    page = client.get(reverse("admin:subsidies_award_change", args=[award.pk]))
+    assert page.status_code == 200 and "个人账号" in page.content.decode()
+    assert client.get(reverse("admin:subsidies_award_add")).status_code == 403
     payment = Payment.objects.first()
     response = client.get(reverse("admin:subsidies_payment_change", args=[payment.pk]))
     assert response.status_code == 200 and "保存" not in response.content.decode()
@@ -67,6 +71,10 @@ def test_the_admin_lists_and_exports(client, login_as, versions):
         reverse("admin:subsidies_payment_export"), {"format": "0", "resource": "0"}
     )
     assert response.status_code == 200
+    assert (
+        client.post(reverse("admin:subsidies_payment_delete", args=[payment.pk])).status_code == 403
+    )
+    assert Payment.objects.filter(pk=payment.pk).exists()
 
 
 def test_each_demo_awards_ledger_equals_simulate(versions, demo_people):
