@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from subsidies import selectors
 from subsidies.models import PaymentBatch
@@ -15,24 +16,24 @@ def office_panel(user) -> dict:
     if overdue:
         items.append(
             {
-                "label": "逾期未考核",
-                "status": f"{len(overdue)} 项",
+                "label": _("逾期未考核"),
+                "status": _("%(n)d 项") % {"n": len(overdue)},
                 "url": reverse("subsidies:assessments"),
             }
         )
     if soon:
         items.append(
             {
-                "label": f"{selectors.DUE_SOON_DAYS} 天内到期的考核",
-                "status": f"{len(soon)} 项",
+                "label": _("%(days)d 天内到期的考核") % {"days": selectors.DUE_SOON_DAYS},
+                "status": _("%(n)d 项") % {"n": len(soon)},
                 "url": reverse("subsidies:assessments"),
             }
         )
     return {
         "links": [
-            ("命名与待遇", reverse("subsidies:awards")),
-            ("考核", reverse("subsidies:assessments")),
-            ("发放计算", reverse("subsidies:runs")),
+            (_("命名与待遇"), reverse("subsidies:awards")),
+            (_("考核"), reverse("subsidies:assessments")),
+            (_("发放计算"), reverse("subsidies:runs")),
         ],
         "items": items,
     }
@@ -41,11 +42,11 @@ def office_panel(user) -> dict:
 def finance_panel(user) -> dict:
     waiting = selectors.batches_for(user).filter(status=PaymentBatch.Status.DRAFT).count()
     return {
-        "links": [("发放批次", reverse("subsidies:batches"))],
+        "links": [(_("发放批次"), reverse("subsidies:batches"))],
         "items": [
             {
-                "label": "待审核的发放批次",
-                "status": f"{waiting} 个",
+                "label": _("待审核的发放批次"),
+                "status": _("%(n)d 个") % {"n": waiting},
                 "url": reverse("subsidies:batches"),
             }
         ]

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.models import Role, RoleAssignment, Unit
 from portal.notifications import notify
@@ -34,14 +35,14 @@ RECOVERY_PREFIX = "recovery:"
 # Other benefits and titles a person may hold (rule sets' `no_double_benefit.comparable` and
 # `stops_on_other_title.titles`), with the labels the office sees.
 OTHER_BENEFITS = {
-    "district_leading_talent": "区领军人才",
-    "district_top_talent": "区拔尖人才",
-    "chief_teacher": "首席教师",
-    "chief_doctor": "首席医师",
-    "young_talent": "青年英才",
-    "similar_district_high_skill_subsidy": "区级同类高技能人才资助",
+    "district_leading_talent": gettext_lazy("区领军人才"),
+    "district_top_talent": gettext_lazy("区拔尖人才"),
+    "chief_teacher": gettext_lazy("首席教师"),
+    "chief_doctor": gettext_lazy("首席医师"),
+    "young_talent": gettext_lazy("青年英才"),
+    "similar_district_high_skill_subsidy": gettext_lazy("区级同类高技能人才资助"),
 }
-OTHER_TITLES = {"city_chief_technician": "市级首席技师"}
+OTHER_TITLES = {"city_chief_technician": gettext_lazy("市级首席技师")}
 
 
 class AwardError(ValueError):

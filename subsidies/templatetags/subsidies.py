@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from subsidies.services import OTHER_BENEFITS, OTHER_TITLES, RECOVERY_PREFIX
 
 register = template.Library()
 
 ORGANISERS = {
-    "unit": "所在单位",
-    "industry_authority": "行业主管部门或街镇",
-    "street": "街镇",
-    "district_office": "区人社局",
-    "third_party": "第三方机构",
-    "talent_leading_group": "人才工作领导小组",
+    "unit": _("所在单位"),
+    "industry_authority": _("行业主管部门或街镇"),
+    "street": _("街镇"),
+    "district_office": _("区人社局"),
+    "third_party": _("第三方机构"),
+    "talent_leading_group": _("人才工作领导小组"),
 }
-RESULTS = {"pass": "合格", "fail": "不合格", "good": "良好", "excellent": "优秀"}
+RESULTS = {"pass": _("合格"), "fail": _("不合格"), "good": _("良好"), "excellent": _("优秀")}
 BENEFITS = {
-    "not_started": "未开始",
-    "paying": "发放中",
-    "stopped": "已停发",
-    "completed": "已发放完毕",
+    "not_started": _("未开始"),
+    "paying": _("发放中"),
+    "stopped": _("已停发"),
+    "completed": _("已发放完毕"),
 }
-FIELD_VALUES = {**RESULTS, **OTHER_BENEFITS, **OTHER_TITLES, "city": "市级", "district": "区级"}
+FIELD_VALUES = {
+    **RESULTS,
+    **OTHER_BENEFITS,
+    **OTHER_TITLES,
+    "city": _("市级"),
+    "district": _("区级"),
+}
 
 
 @register.filter
@@ -31,7 +38,7 @@ def schedule_label(kind: str, award) -> str:
     """The label of a payment kind in the award's rule set (追回：… for a recovery)."""
     prefix = ""
     if kind.startswith(RECOVERY_PREFIX):
-        prefix, kind = "追回：", kind.removeprefix(RECOVERY_PREFIX)
+        prefix, kind = str(_("追回：")), kind.removeprefix(RECOVERY_PREFIX)
     for schedule in award.ruleset_version.ruleset.benefits.schedules:
         if schedule.code == kind:
             return prefix + schedule.label
