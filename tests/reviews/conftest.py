@@ -173,3 +173,17 @@ def experts(persona, units):
             },
         )
     return people
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploaded files under a temporary root; the storage is set up again afterwards, so no
+    later test writes under this test's directory."""
+    from django.utils.functional import empty
+
+    from applications import models as app_models
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    app_models.private_storage._wrapped = empty
+    yield tmp_path
+    app_models.private_storage._wrapped = empty

@@ -238,16 +238,12 @@ def test_craftsman_round_is_ranked_and_closed_per_group(
 
 
 def test_expert_is_not_shown_id_card_materials(
-    songjiang, make_application, experts, persona, client, login_as, settings, tmp_path
+    songjiang, make_application, experts, persona, client, login_as, private_media
 ):
     from django.core.files.base import ContentFile
-    from django.utils.functional import empty
 
-    from applications import models as app_models
     from applications.models import Attachment
 
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
-    app_models.private_storage._wrapped = empty
     app = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
     for item, name in (("id_card", "身份证正反面.pdf"), ("skill_certificates", "技师证书.pdf")):
         attachment = Attachment(

@@ -19,13 +19,7 @@ OFFICE = {"chen_office": None, "admin": None}
 
 
 @pytest.fixture
-def world(make_round, make_application, experts, persona, settings, tmp_path):
-    from django.utils.functional import empty
-
-    from applications import models as app_models
-
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
-    app_models.private_storage._wrapped = empty  # set up again under the temporary root
+def world(make_round, make_application, experts, persona, private_media):
     office = persona("chen_office")
     round_ = make_round("songjiang-chief-technician")
     at_street = make_application(round_, stage="street_review")
