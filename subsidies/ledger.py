@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programmes.benefit_rules import AnnualInArrearsSchedule
 from subsidies import schedules
@@ -57,7 +58,7 @@ def month_window(period: str) -> tuple[date, date]:
     try:
         first = date.fromisoformat(f"{period}-01")
     except ValueError:
-        raise RunError(f"期间“{period}”格式应为 YYYY-MM") from None
+        raise RunError(_("期间“%(p)s”格式应为 YYYY-MM") % {"p": period}) from None
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     return first, last
 
@@ -79,7 +80,7 @@ def window_for(kind: str, period: str) -> Window:
         try:
             year = int(period)
         except ValueError:
-            raise RunError(f"年度“{period}”格式应为 YYYY") from None
+            raise RunError(_("年度“%(p)s”格式应为 YYYY") % {"p": period}) from None
         start, until = date(year, 1, 1), date(year, 12, 31)
     covered = covered_until(kind)
     since = None if covered is None else min(start, covered + timedelta(days=1))
@@ -362,6 +363,16 @@ def execute_run(
             after_chunk(number)
     PaymentRun.objects.filter(pk=run.pk).update(
         status=PaymentRun.Status.DONE, finished_at=timezone.now()
+    )
+    # An earlier run of the period left "running" by a worker that died is finished by this
+    # one; one still going sets itself done when it ends.
+    PaymentRun.objects.filter(
+        kind=run.kind,
+        period=run.period,
+        status=PaymentRun.Status.RUNNING,
+        queued_at__lt=run.queued_at,
+    ).update(
+        status=PaymentRun.Status.FAILED, error=_("中断；已由第 %(id)s 号计算完成") % {"id": run.pk}
     )
     return created_total, existing_total
 

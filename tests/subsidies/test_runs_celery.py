@@ -152,6 +152,8 @@ def test_the_month_run_killed_half_way_and_resumed(celery_worker, awards):
     created, existing = services.run_payments(period=PERIOD)
     assert (created, existing) == (len(expected_rows()) - len(partial), len(partial))
     assert_exactly_once()
+    run.refresh_from_db()
+    assert run.status == "failed" and "中断" in run.error
 
 
 def test_every_due_payment_is_a_schedule_row(awards):
