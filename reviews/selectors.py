@@ -49,11 +49,24 @@ def versions_in_use(user=None) -> dict[int, object]:
         return cached
     from programmes.models import Round
 
-    pairs = set(Round.objects.order_by().values_list("version_id", "version__digest"))
-    versions = {pk: ruleset_for(pk, digest) for pk, digest in sorted(pairs)}
+    triples = list(Round.objects.order_by().values_list("id", "version_id", "version__digest"))
+    versions = {pk: ruleset_for(pk, digest) for _r, pk, digest in sorted(triples)}
     if user is not None:
         user._review_versions = versions
+        rounds: dict[int, list[int]] = {}
+        for round_id, version_id, _digest in triples:
+            rounds.setdefault(version_id, []).append(round_id)
+        user._review_rounds = rounds
     return versions
+
+
+def _rounds_of(user, version_id: int) -> list[int]:
+    rounds = getattr(user, "_review_rounds", None)
+    if rounds is None:
+        from programmes.models import Round
+
+        return list(Round.objects.filter(version_id=version_id).values_list("id", flat=True))
+    return rounds.get(version_id, [])
 
 
 def _ids(user, role: str, kind: str) -> list[int]:
@@ -124,7 +137,7 @@ def stage_scope_q(user) -> Q | None:
             if kind:
                 codes.setdefault(kind, []).append(stage.code)
         for kind, stage_codes in codes.items():
-            at = Q(round__version_id=version_id, stage__in=stage_codes)
+            at = Q(round_id__in=_rounds_of(user, version_id), stage__in=stage_codes)
             parts.append(at & org_filters[kind])
     if not parts:
         return None
@@ -178,7 +191,16 @@ def queue_page(user, filters: QueueFilter | None, number, size: int = 25):
     ids = queue_for(user, filters).values_list("pk", flat=True)
     page = Paginator(ids, size).get_page(number)
     wanted = list(page.object_list)
-    loaded = {app.pk: app for app in _base().filter(pk__in=wanted)}
+    rows = (
+        Application.objects.filter(pk__in=wanted)
+        .select_related("round__version__programme", "applicant", "unit")
+        .only(
+            "id", "status", "stage", "stage_entered_at", "round_id", "applicant_id", "unit_id",
+            "round__name", "round__version__digest", "round__version__programme__name",
+            "applicant__real_name", "applicant__username", "unit__name",
+        )
+    )  # fmt: skip
+    loaded = {app.pk: app for app in rows}
     return page, [loaded[pk] for pk in wanted if pk in loaded]
 
 

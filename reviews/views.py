@@ -72,7 +72,7 @@ def queue(request):
     return render(
         request,
         "reviews/queue.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "filters": filters, "page": page, "rows": rows, "query": query.urlencode()},
     )
 
 
