@@ -13,6 +13,7 @@ class SubsidiesConfig(AppConfig):
 
         register_panel(Role.DISTRICT_OFFICE, panels.office_panel)
         register_panel(Role.FINANCE, panels.finance_panel)
+        register_panel(Role.APPLICANT, panels.awardee_panel)
 
     def load_demo(self, stdout):
         """A few demo awards of different programmes with their ledger (idempotent)."""

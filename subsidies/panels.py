@@ -53,3 +53,21 @@ def finance_panel(user) -> dict:
         if waiting
         else [],
     }
+
+
+def awardee_panel(user) -> dict:
+    """The person named sees their awards' statements."""
+    from subsidies.models import Award
+
+    awards = Award.objects.filter(person=user).select_related("ruleset_version__programme")
+    return {
+        "items": [
+            {
+                "label": _("%(programme)s 待遇明细")
+                % {"programme": a.ruleset_version.programme.name},
+                "status": a.get_title_display(),
+                "url": reverse("subsidies:award", args=[a.pk]),
+            }
+            for a in awards
+        ]
+    }

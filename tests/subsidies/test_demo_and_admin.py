@@ -51,6 +51,12 @@ def test_the_workbench_shows_the_office_and_finance_panels(client, login_as, ver
     login_as("sun_finance")
     page = client.get(reverse("workbench")).content.decode()
     assert "待审核的发放批次" in page
+    client.logout()
+    login_as("li_ming")
+    page = client.get(reverse("workbench")).content.decode()
+    award = Award.objects.get(ruleset_version__programme__code="songjiang-chief-technician")
+    assert "松江区首席技师 待遇明细" in page or "待遇明细" in page
+    assert reverse("subsidies:award", args=[award.pk]) in page
 
 
 def test_the_admin_lists_and_exports(client, login_as, versions):
