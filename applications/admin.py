@@ -141,7 +141,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     list_filter = [ProgrammeFilter, "round", StageFilter, "status", "street", "unit"]
     search_fields = ["applicant__real_name", "applicant__username", "unit__name"]
-    list_select_related = ["applicant", "round", "street", "unit"]
+    list_select_related = ["applicant", "round__version", "street", "unit"]
     inlines = [VersionInline, AttachmentInline, EventInline]
     actions = ["pass_selected", "return_selected", "reject_selected", "assign_experts"]
     exclude = ["data", "warn_reasons"]
