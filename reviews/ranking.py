@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 
@@ -75,3 +76,19 @@ def resolve_tie(ranking: Ranking, chosen: Sequence[int]) -> tuple[int, ...]:
     if len(set(chosen)) != ranking.places_for_tied:
         raise ValueError(f"应从并列人选中选择 {ranking.places_for_tied} 人")
     return ranking.selected + tuple(k for k in ranking.tied if k in chosen)
+
+
+def age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def tie_preferred(rule_code: str, params: dict, *, birth: date | None, on: date) -> bool | None:
+    """Whether a candidate has the preference the rule set's tie rule names, None when the rule
+    is not one the portal can check or the fact is missing.
+
+    市中政办字〔2020〕33号 第七条(五): equal candidates aged 45 or under first
+    (`prefer_age_at_most`, params {"years": 45}). Shown to the office; it still decides.
+    """
+    if rule_code == "prefer_age_at_most" and birth is not None:
+        return age_on(birth, on) <= int(params.get("years", 0))
+    return None

@@ -651,6 +651,29 @@ def reopen_sheet(*, sheet, by, reason: str):
 # --- ranking ---------------------------------------------------------------------------------
 
 
+def tie_preference(application: Application, ruleset, on) -> bool | None:
+    """The rule set's tie rule applied to the candidate (e.g. aged 45 or under), for the office."""
+    from datetime import date
+
+    from reviews.ranking import tie_preferred
+
+    rule = ruleset.scoring.tie_rule if ruleset.scoring else None
+    if rule is None:
+        return None
+    birth = None
+    for section in ruleset.form.sections:
+        if section.kind != "fields":
+            continue
+        for item in section.items:
+            if item.fact == "birth_date":
+                raw = (application.data.get(section.code) or {}).get(item.code)
+                try:
+                    birth = date.fromisoformat(str(raw)[:10]) if raw else None
+                except ValueError:
+                    birth = None
+    return tie_preferred(rule.code, rule.params, birth=birth, on=on)
+
+
 def scores_of(applications, stage: str) -> dict[int, list]:
     """{application id: [submitted sheets]} of the experts not recused, at `stage`."""
     from reviews.models import ScoreSheet

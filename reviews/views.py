@@ -365,6 +365,9 @@ def _round_context(request, round_, **forms_by_name):
         if ruleset.scoring and ruleset.scoring.groups
         else []
     )
+    from django.utils import timezone
+
+    today = timezone.localdate()
     group = request.GET.get("group") or request.POST.get("group") or ""
     if group not in {code for code, _label in groups}:
         group = ""
@@ -392,6 +395,9 @@ def _round_context(request, round_, **forms_by_name):
                     "rank": ranks.get(app.pk),
                     "inside": app.pk in ranking.selected,
                     "tied": app.pk in ranking.tied,
+                    "preferred": services.tie_preference(app, ruleset, today)
+                    if app.pk in ranking.tied
+                    else None,
                 }
                 for app in block["applications"]
             ]

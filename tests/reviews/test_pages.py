@@ -263,3 +263,33 @@ def test_expert_is_not_shown_id_card_materials(
     login_as("expert_a")
     body = client.get(reverse("reviews:score", args=[assignment.pk])).content.decode()
     assert "技师证书.pdf" in body and "身份证正反面.pdf" not in body
+
+
+def test_tied_candidates_show_the_rule_sets_preference(
+    make_round, make_application, experts, persona, client, login_as
+):
+    from portal.models import Region
+    from portal.roles import grant
+
+    office = persona("chen_office")
+    grant(office, "district_office", region=Region.objects.get(code="shizhong"))
+    round_ = make_round("shizhong-chief-technician", quota=1)
+    young = make_application(
+        round_,
+        unit="shizhong_works",
+        stage="expert_review",
+        data={"person": {"birth_date": "1990-05-01"}},
+    )
+    older = make_application(
+        round_,
+        unit="shizhong_works",
+        stage="expert_review",
+        data={"person": {"birth_date": "1970-05-01"}},
+    )
+    for app in (young, older):
+        a = services.assign_expert(application=app, expert=persona("expert_a"), by=office)
+        services.save_scores(assignment=a, by=a.expert, points={"T1": 90}, submit=True)
+    login_as("chen_office")
+    page = client.get(reverse("reviews:office_round", args=[round_.pk])).content.decode()
+    assert page.count("并列</span>") == 2
+    assert page.count("符合优先条件") == 1

@@ -101,3 +101,16 @@ def test_balanced_takes_the_least_loaded():
     assert balanced({1: 1, 2: 1}, 1) == [1]
     with pytest.raises(ValueError):
         balanced({1: 0}, 2)
+
+
+def test_tie_rule_prefers_45_or_under():
+    from datetime import date
+
+    from reviews.ranking import tie_preferred
+
+    on = date(2026, 11, 25)
+    params = {"years": 45}
+    assert tie_preferred("prefer_age_at_most", params, birth=date(1981, 11, 25), on=on) is True
+    assert tie_preferred("prefer_age_at_most", params, birth=date(1980, 11, 24), on=on) is False
+    assert tie_preferred("prefer_age_at_most", params, birth=None, on=on) is None
+    assert tie_preferred("something_else", params, birth=date(1990, 1, 1), on=on) is None
