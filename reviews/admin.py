@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
 
 from reviews.models import (
     CreditCheck,
@@ -20,6 +21,7 @@ from reviews.models import (
     Publicity,
     TieDecision,
 )
+from reviews.resources import ExpertProfileResource
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,7 +36,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertProfile)
-class ExpertProfileAdmin(admin.ModelAdmin):
+class ExpertProfileAdmin(ImportExportModelAdmin):
+    resource_classes = [ExpertProfileResource]
     list_display = ["user", "title", "fields_of_expertise", "unit", "active"]
     list_filter = ["active"]
     search_fields = ["user__real_name", "user__username", "fields_of_expertise"]

@@ -121,3 +121,30 @@ def test_credit_results_imported_from_xlsx(songjiang, make_application, client, 
     assert good.stage == "selection_list_approval"
     assert failing.status == Application.Status.REJECTED
     assert CreditCheck.objects.count() == 2
+
+
+def test_expert_pool_imported_from_a_sheet(experts, units):
+    import tablib
+
+    from reviews.models import ExpertProfile
+    from reviews.resources import ExpertProfileResource
+
+    data = tablib.Dataset(headers=["用户名", "专业领域", "职称/技能等级", "工作单位", "在库"])
+    data.append(["expert_a", "数控加工", "正高级工程师", "上海松江精密机械有限公司", "是"])
+    data.append(["nobody", "焊接", "", "", "是"])
+    result = ExpertProfileResource().import_data(data, dry_run=True)
+    assert result.has_validation_errors() or result.has_errors()
+    problems = str(
+        [row.error for row in result.invalid_rows]
+        + [e.error for _, errs in result.row_errors() for e in errs]
+    )
+    assert "找不到用户名为“nobody”的账号" in problems
+    data = tablib.Dataset(headers=["用户名", "专业领域", "职称/技能等级", "工作单位", "在库"])
+    data.append(["expert_a", "数控加工", "正高级工程师", "上海松江精密机械有限公司", "否"])
+    result = ExpertProfileResource().import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    profile = ExpertProfile.objects.get(user__username="expert_a")
+    assert (
+        profile.fields_of_expertise == "数控加工" and profile.unit == units["songjiang_machinery"]
+    )
+    assert profile.active is False
