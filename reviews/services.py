@@ -519,7 +519,7 @@ def _locked_assignment(assignment):
 
     return (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("application__round__version", "application__unit", "expert")
+        .select_related("application__round__version", "application__unit", "expert", "panel")
         .get(pk=assignment.pk)
     )
 
@@ -579,6 +579,12 @@ def save_scores(*, assignment, by, points: dict, opinion: str = "", submit: bool
         raise PermissionDenied(_("只能为分配给自己的申报评分。"))
     if locked.status != locked.Status.ASSIGNED:
         raise ReviewError(_("您已申明回避，不能评分。"))
+    application = locked.application
+    if (
+        application.stage != locked.panel.stage
+        or application.status != Application.Status.IN_REVIEW
+    ):
+        raise ReviewError(_("该申报的评审阶段已经结束，不能再评分。"))
     sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=locked)
     if sheet.submitted:
         raise ReviewError(_("评分已提交，不能修改。如需修改请联系区人社局退回重评。"))

@@ -169,3 +169,13 @@ def test_balanced_assignment_spreads_the_work(at_scoring, experts, persona):
         )
         == 0
     )
+
+
+def test_no_scoring_once_the_stage_is_over(at_scoring, experts, persona):
+    app = at_scoring()
+    expert = persona("expert_a")
+    assignment = services.assign_expert(application=app, expert=expert, by=persona("chen_office"))
+    app.stage = "credit_check"
+    app.save()
+    with pytest.raises(ReviewError, match="评审阶段已经结束"):
+        services.save_scores(assignment=assignment, by=expert, points=FULL, submit=True)
