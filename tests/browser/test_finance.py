@@ -1,0 +1,39 @@
+"""Finance approves a month's payments and exports the payroll, in the browser."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from portal.demo import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_finance_approves_and_exports_a_batch(page, live_server, sign_in, demo_people, tmp_path):
+    from subsidies.models import PaymentBatch
+
+    call_command("load_demo", stdout=io.StringIO())
+    sign_in("sun_finance", DEMO_PASSWORD)
+    page.get_by_role("link", name="资金发放").first.click()
+    waiting = page.locator("tr", has_text="待审核").first
+    href = waiting.get_by_role("link").first.get_attribute("href")
+    batch = PaymentBatch.objects.get(pk=int(href.rstrip("/").rsplit("/", 1)[1]))
+    assert batch.status == "draft", "the demo awards leave draft batches for finance"
+    waiting.get_by_role("link").first.click()
+    assert page.locator("#batch-status").inner_text() == "待审核"
+    page.get_by_role("button", name="审核通过").click()
+    page.locator("#batch-status").get_by_text("已审核").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出发放名单（xlsx）").click()
+    path = tmp_path / "payroll.xlsx"
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    headers = [c.value for c in sheet[1]]
+    assert any("金额" in str(h) for h in headers)
+    assert sheet.max_row >= 2
+    batch.refresh_from_db()
+    assert batch.status == "approved" and batch.approved_by.username == "sun_finance"
