@@ -46,8 +46,14 @@ def rounds_in_scope(districts: set[str]):
     return [r for r in rounds if r.version.ruleset.identity.district in districts]
 
 
+def _short(label, limit: int = 12) -> str:
+    text = str(label)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _chart(kind, labels, datasets) -> dict:
-    return {"type": kind, "labels": [str(x) for x in labels], "datasets": datasets}
+    """Chart.js data; long labels (stage titles) shortened, the table keeps them whole."""
+    return {"type": kind, "labels": [_short(x) for x in labels], "datasets": datasets}
 
 
 def applications_per_stage(rounds) -> dict:
