@@ -23,13 +23,36 @@ def is_unit_hr_of(user, application) -> bool:
 
 @rules.predicate
 def is_reviewer_of(user, application) -> bool:
-    """Staff who act on the application in review (their scope; experts: assigned only)."""
-    import reviews.permissions  # noqa: F401  (registers the reviews permissions)
+    """Staff who act on the application in review, within their scope (not experts)."""
+    from reviews import permissions as review_permissions
 
-    return rules.has_perm("reviews.view_application", user, application)
+    return review_permissions.may_view_in_review(user, application)
 
 
+@rules.predicate
+def is_assigned_expert(user, application) -> bool:
+    from reviews import permissions as review_permissions
+
+    return review_permissions.is_assigned_expert(user, application)
+
+
+# The declaration's own pages (and its PDF, with the whole form) are for the applicant, their
+# unit and the staff in review. Experts work on their reduced view (reviews/expert/...) and may
+# download the materials it lists: never the ID card or bank documents.
 can_view = is_applicant | is_unit_hr_of | is_reviewer_of
+
+
+def can_open_attachment(user, attachment) -> bool:
+    from reviews.display import hidden_from_experts
+
+    application = attachment.application
+    if can_view(user, application):
+        return True
+    return is_assigned_expert(user, application) and not hidden_from_experts(
+        application.round.version.ruleset, attachment.item
+    )
+
+
 can_edit = is_applicant
 
 rules.add_perm("applications.view_declaration", can_view)

@@ -15,13 +15,33 @@ from django.views.decorators.http import require_POST
 from applications import declaration, services
 from applications.forms import AttachmentForm, DiscussionForm, PublicityForm, StartForm
 from applications.models import Application, Attachment
-from applications.permissions import can_edit, can_view, own_applications, unit_applications
+from applications.permissions import (
+    can_edit,
+    can_open_attachment,
+    can_view,
+    own_applications,
+    unit_applications,
+)
 from portal.models import Unit
 from programmes.models import Round
 from reviews import services as review_services
 
 RESULT_STYLE = {"pass": "success", "warn": "warning", "fail": "danger"}
 RESULT_LABEL = {"pass": "符合", "warn": "需说明", "fail": "不符合"}
+ACTION_LABELS = {
+    "created": "创建申报草稿",
+    "submitted": "提交申报",
+    "resubmitted": "修改后重新提交",
+    "attachment": "材料变更",
+    "withdrawn": "撤回申报",
+    "passed": "审核通过",
+    "returned": "退回修改",
+    "rejected": "审核未通过",
+    "expert_assigned": "分配评审专家",
+    "experts_drawn": "随机抽取评审专家",
+    "expert_recused": "专家申明回避",
+    "sheet_reopened": "评分表退回重评",
+}
 
 
 def _application(request, pk: int, *, edit: bool = False) -> Application:
@@ -253,7 +273,7 @@ def attachment(request, attachment_id: int):
     item = get_object_or_404(
         Attachment.objects.select_related("application__round__version"), pk=attachment_id
     )
-    if not can_view(request.user, item.application):
+    if not can_open_attachment(request.user, item):
         raise Http404("没有找到该材料")
     response = FileResponse(
         item.file.open("rb"),
@@ -278,7 +298,22 @@ def detail(request, pk: int):
     application = _application(request, pk)
     ruleset = services.ruleset_of(application)
     is_owner = application.applicant_id == request.user.pk
-    events = application.events.select_related("actor").order_by("at", "id")
+    if is_owner:
+        events = review_services.applicant_history(application)
+    else:
+        events = [
+            {
+                "at": e.at,
+                "actor": e.actor.display_name if e.actor else "",
+                "action": e.action,
+                "to_stage": "",
+                "note": e.note,
+                "internal_note": e.internal_note,
+            }
+            for e in application.events.select_related("actor").order_by("at", "id")
+        ]
+    for event in events:
+        event["label"] = event["note"] or ACTION_LABELS.get(event["action"], event["action"])
     stage = next((s for s in ruleset.workflow.stages if s.code == application.stage), None)
     returned = None
     if application.status == Application.Status.RETURNED:

@@ -238,3 +238,28 @@ def test_a_second_application_in_the_same_round_is_refused(draft, songjiang_roun
         services.start_application(
             round=songjiang_round, by=persona("li_ming"), channel="self", unit=draft.unit
         )
+
+
+def test_an_assigned_expert_gets_the_materials_but_never_the_id_card(
+    draft, client, login_as, persona
+):
+    from reviews.models import Assignment, Panel
+
+    login_as("li_ming")
+    upload = reverse("applications:upload", args=[draft.pk])
+    for item in ("id_card", "skill_certificates"):
+        client.post(upload, {"item": item, "file": SimpleUploadedFile("a.png", png_bytes())})
+    id_card = draft.attachments.get(item="id_card")
+    certificate = draft.attachments.get(item="skill_certificates")
+    client.logout()
+    office, expert = persona("chen_office"), persona("expert_a")
+    panel = Panel.objects.create(round=draft.round, stage="expert_scoring", created_by=office)
+    Assignment.objects.create(
+        panel=panel, application=draft, expert=expert, method="manual", assigned_by=office
+    )
+    login_as("expert_a")
+    assert client.get(reverse("applications:attachment", args=[certificate.pk])).status_code == 200
+    assert client.get(reverse("applications:attachment", args=[id_card.pk])).status_code == 404
+    # The whole declaration (with ID number and phone) is not the expert's page.
+    assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("applications:pdf", args=[draft.pk])).status_code == 404
