@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, str, str]] = [
     (Role.DISTRICT_OFFICE, "审核工作", "reviews:queue"),
     (Role.DISTRICT_OFFICE, "评审组织", "reviews:office_rounds"),
     (Role.DISTRICT_OFFICE, "统计分析", "statistics"),
+    (Role.SYSTEM_ADMIN, "统计分析", "statistics"),
     (Role.EXPERT, "专家评审", "reviews:expert_queue"),
     (Role.DISTRICT_OFFICE, "待遇与考核", "subsidies:awards"),
     (Role.FINANCE, "资金发放", "subsidies:batches"),

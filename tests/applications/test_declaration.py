@@ -57,7 +57,7 @@ def test_autosave_keeps_what_was_typed_even_when_it_is_wrong(draft, client, logi
     assert response.status_code == 200
     body = response.json()
     errors = body["errors"]
-    assert "校验" in " ".join(errors["person-id_number"]) or errors["person-id_number"]
+    assert "身份证号码校验位不正确" in " ".join(errors["person-id_number"])
     assert "晚于今天" in " ".join(errors["person-birth_date"])
     assert "最多200个字" in " ".join(errors["achievements-summary"])
     draft.refresh_from_db()
