@@ -75,3 +75,27 @@ def sign_in(page, live_server):
         page.wait_for_url("**/workbench/")
 
     return sign_in
+
+
+def wait_for_mail(worker, text: str, timeout: float = 20.0) -> str:
+    """The first mail the real worker wrote that contains `text` (MIME-decoded), or fail."""
+    import email
+    import time
+    from email import policy
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(worker.mail_dir.glob("*.log")):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                message = email.message_from_bytes(chunk.strip(), policy=policy.default)
+                subject = str(message.get("Subject", ""))
+                body = message.get_body(("plain",))
+                content = subject + "\n" + (body.get_content() if body else "")
+                if text in content:
+                    return content
+        time.sleep(0.3)
+    seen = [p.read_text(errors="replace")[:2000] for p in sorted(worker.mail_dir.glob("*.log"))]
+    raise AssertionError(
+        f"no mail containing {text!r} from the worker in {timeout} s; mails: {seen}; "
+        f"worker log: {worker.log.read_text()[-2000:]}"
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portal.demo import DEMO_PASSWORD
 from tests.applications.conftest import as_post, pdf_bytes
+from tests.browser.conftest import wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +135,7 @@ def _check(page, code):
 
 @pytest.mark.parametrize("code", list(CASES))
 def test_declaration_over_two_sittings_to_the_pdf(
-    code, browser, live_server, programme_rounds, tmp_path, request
+    code, browser, live_server, programme_rounds, tmp_path, request, celery_worker
 ):
     from applications import services
     from applications.demo_data import demo_form_data
@@ -240,6 +241,8 @@ def test_declaration_over_two_sittings_to_the_pdf(
 
     application.refresh_from_db()
     assert application.status == Application.Status.IN_REVIEW
+    if application.applicant.email:  # the notice, sent after commit by the real Celery worker
+        wait_for_mail(celery_worker, "申报已提交")
     version = application.versions.get()
     assert version.data[text_input.split("-")[0]][text_input.split("-", 1)[1]] == text
     if case.warn:

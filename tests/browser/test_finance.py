@@ -13,7 +13,9 @@ from portal.demo import DEMO_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_finance_approves_and_exports_a_batch(page, live_server, sign_in, demo_people, tmp_path):
+def test_finance_approves_and_exports_a_batch(
+    page, live_server, sign_in, demo_people, tmp_path, celery_worker
+):
     from subsidies.models import PaymentBatch
 
     call_command("load_demo", stdout=io.StringIO())

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_office_reads_the_statistics_and_downloads_a_table(
-    page, live_server, sign_in, demo_people, tmp_path
+    page, live_server, sign_in, demo_people, tmp_path, celery_worker
 ):
     call_command("load_demo", stdout=io.StringIO())
     sign_in("chen_office", DEMO_PASSWORD)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from portal.demo import DEMO_PASSWORD
+from tests.browser.conftest import wait_for_mail
 from tests.reviews.conftest import (  # noqa: F401  (fixtures)
     experts,
     make_applicant,
@@ -18,7 +19,9 @@ from tests.reviews.conftest import (  # noqa: F401  (fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_street_reviewer_passes_one_and_returns_another(page, live_server, sign_in, request):
+def test_street_reviewer_passes_one_and_returns_another(
+    page, live_server, sign_in, request, celery_worker
+):
     from applications.models import Application
     from reviews.services import return_reasons
 
@@ -47,9 +50,13 @@ def test_street_reviewer_passes_one_and_returns_another(page, live_server, sign_
     assert one.stage == "material_review"
     assert two.status == Application.Status.RETURNED
     assert return_reasons(two) == {"person.name": "姓名与身份证不一致"}
+    if two.applicant.email:  # told by mail, sent by the real Celery worker
+        wait_for_mail(celery_worker, "姓名与身份证不一致")
 
 
-def test_expert_scores_one_and_recuses_from_another(page, live_server, sign_in, request):
+def test_expert_scores_one_and_recuses_from_another(
+    page, live_server, sign_in, request, celery_worker
+):
     from portal.models import User
     from reviews import services
     from reviews.models import Assignment

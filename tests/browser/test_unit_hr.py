@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.demo import DEMO_PASSWORD
+from tests.browser.conftest import wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_unit_hr_nominates_within_the_rules(page, live_server, sign_in, demo_people):
+def test_unit_hr_nominates_within_the_rules(page, live_server, sign_in, demo_people, celery_worker):
     from applications.models import Application
 
     call_command("load_demo", stdout=io.StringIO())
@@ -48,3 +49,5 @@ def test_unit_hr_nominates_within_the_rules(page, live_server, sign_in, demo_peo
     application.refresh_from_db()
     assert application.stage == "street_review"
     assert application.nomination.discussion_note.startswith("班子成员7人")
+    # 李明 is told of each step by mail, sent by the real Celery worker.
+    wait_for_mail(celery_worker, "单位集体讨论")
