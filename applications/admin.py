@@ -16,8 +16,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from applications.models import Application, ApplicationEvent, ApplicationVersion, Attachment
+from applications.resources import CandidateListResource
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -129,7 +131,8 @@ class AssignExpertsForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [CandidateListResource]
     list_display = [
         "applicant_name",
         "round",

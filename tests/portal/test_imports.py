@@ -82,3 +82,39 @@ def test_only_the_office_and_admin_import_units(demo_people, client, login_as, u
     login_as(username)
     response = client.get(reverse("admin:portal_unit_import"))
     assert response.status_code in (302, 403)
+
+
+def test_the_office_exports_a_rounds_candidate_list(demo_people, client, login_as):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    call_command("load_demo", stdout=io.StringIO())
+    login_as("chen_office")
+    response = client.post(
+        reverse("admin:applications_application_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            **{
+                f"candidatelistresource_{n}": "on"
+                for n in (
+                    "number",
+                    "round",
+                    "programme",
+                    "applicant",
+                    "unit",
+                    "street",
+                    "channel",
+                    "status",
+                    "stage",
+                    "submitted_at",
+                )
+            },
+        },
+    )
+    assert response.status_code == 200, response.content[:500]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["申报编号", "申报批次", "人才项目", "申报人"]
+    names = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"张伟", "刘洋"} <= names
