@@ -18,7 +18,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from applications.models import Application, ApplicationEvent, ApplicationVersion, Attachment
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    Attachment,
+    PdfBatch,
+)
 from applications.resources import CandidateListResource
 
 
@@ -301,3 +307,18 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+@admin.register(PdfBatch)
+class PdfBatchAdmin(admin.ModelAdmin):
+    """The PDF batches, read-only: they are started and downloaded on /pdf-batches/."""
+
+    list_display = ["round", "street", "requested_by", "status", "done", "total"]
+    list_filter = ["status", "round"]
+    list_select_related = ["round", "street", "requested_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
