@@ -1,4 +1,4 @@
-"""The office's statistics: one selector per table, each table also a chart and an xlsx file.
+"""Statistics per role: one selector per table, each table also a chart and an xlsx file.
 
 A table is {"key", "title", "columns", "rows", "chart"}; `chart` (or None) is the data of a
 Chart.js chart drawn from local assets. The office sees the programmes of its district (an
@@ -8,16 +8,17 @@ office of the city level sees every programme); `scope_districts(user)` decides 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from statistics import mean, pstdev
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from applications.models import Application, ApplicationEvent
 from portal.models import Role, Unit
-from portal.roles import assignments_of
+from portal.roles import assignments_of, has_role, scopes
 
 ALL = "*"
 
@@ -46,6 +47,61 @@ def rounds_in_scope(districts: set[str]):
     return [r for r in rounds if r.version.ruleset.identity.district in districts]
 
 
+@dataclass
+class Scope:
+    """What one user's statistics cover: programmes of `districts`, applications `within`."""
+
+    districts: set[str]
+    within: Q = field(default_factory=Q)
+    tables: frozenset[str] = frozenset()
+
+
+APPLICATION_TABLES = frozenset({"stages", "streets", "unit_kinds", "time_in_stage"})
+OFFICE_TABLES = APPLICATION_TABLES | {"scores", "awards", "money", "assessments"}
+
+
+def scope_of(user) -> Scope | None:
+    """The dashboard a user's roles give: the office sees everything of its district; a street,
+    department or union reviewer the applications of their street, department or union;
+    finance the awards and the money. None: no dashboard."""
+    districts = scope_districts(user)
+    if districts and (user.is_superuser or has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN)):
+        return Scope(districts, Q(), OFFICE_TABLES)
+    streets = scopes(user, Role.STREET_REVIEWER, "region")
+    departments = scopes(user, Role.DEPARTMENT_REVIEWER, "department")
+    unions = scopes(user, Role.UNION_REVIEWER, "union")
+    if any(u.kind == "city" for u in unions):
+        return Scope(
+            {ALL}, Q(round__version__programme__code__in=_city_programmes()), APPLICATION_TABLES
+        )
+    if streets or departments or unions:
+        within = Q(pk__in=[])
+        if streets:
+            within |= Q(street__in=streets)
+        if departments:
+            within |= Q(department__in=departments)
+        if unions:
+            within |= Q(union__in=unions)
+        return Scope({ALL}, within, APPLICATION_TABLES)
+    if has_role(user, Role.FINANCE) and districts:
+        return Scope(districts, Q(), frozenset({"awards", "money"}))
+    return None
+
+
+def _city_programmes() -> list[str]:
+    from programmes.models import Programme
+
+    return [
+        p.code
+        for p in Programme.objects.all()
+        if (v := p.versions.order_by("-number").first()) and v.ruleset.identity.level == "city"
+    ]
+
+
+def _applications(rounds, within: Q):
+    return Application.objects.filter(round__in=rounds).filter(within)
+
+
 def _short(label, limit: int = 12) -> str:
     text = str(label)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -56,11 +112,11 @@ def _chart(kind, labels, datasets) -> dict:
     return {"type": kind, "labels": [_short(x) for x in labels], "datasets": datasets}
 
 
-def applications_per_stage(rounds) -> dict:
+def applications_per_stage(rounds, within: Q = Q()) -> dict:  # noqa: B008
     counts = Counter()
     titles = {}
     for row in (
-        Application.objects.filter(round__in=rounds)
+        _applications(rounds, within)
         .exclude(status=Application.Status.DRAFT)
         .values("round", "stage", "status")
         .annotate(n=Count("id"))
@@ -84,10 +140,10 @@ def applications_per_stage(rounds) -> dict:
     }
 
 
-def applications_per_street(rounds) -> dict:
+def applications_per_street(rounds, within: Q = Q()) -> dict:  # noqa: B008
     rows = [
         [row["round__name"], row["street__name"] or "（主管部门/工会渠道）", row["n"]]
-        for row in Application.objects.filter(round__in=rounds)
+        for row in _applications(rounds, within)
         .exclude(status=Application.Status.DRAFT)
         .values("round__name", "street__name")
         .annotate(n=Count("id"))
@@ -105,11 +161,11 @@ def applications_per_street(rounds) -> dict:
     }
 
 
-def applications_per_unit_kind(rounds) -> dict:
+def applications_per_unit_kind(rounds, within: Q = Q()) -> dict:  # noqa: B008
     labels = dict(Unit.Kind.choices)
     counts = Counter()
     for row in (
-        Application.objects.filter(round__in=rounds)
+        _applications(rounds, within)
         .exclude(status=Application.Status.DRAFT)
         .values("unit__kind")
         .annotate(n=Count("id"))
@@ -124,11 +180,11 @@ def applications_per_unit_kind(rounds) -> dict:
     }
 
 
-def time_in_stage(rounds) -> dict:
+def time_in_stage(rounds, within: Q = Q()) -> dict:  # noqa: B008
     """Mean and longest days spent in each stage, from the audit trail's transitions."""
     spans: dict[str, list[float]] = defaultdict(list)
     events = (
-        ApplicationEvent.objects.filter(application__round__in=rounds)
+        ApplicationEvent.objects.filter(application__in=_applications(rounds, within))
         .exclude(to_stage="")
         .values_list("application_id", "at", "to_stage")
         .order_by("application_id", "at", "id")
@@ -289,19 +345,20 @@ def assessments_due(districts, today: date) -> dict:
     }
 
 
-def dashboard(user, *, round_id: int | None, today: date) -> tuple[list, list[dict]]:
-    """The office's rounds and tables (optionally one round)."""
-    districts = scope_districts(user)
+def dashboard(scope: Scope, *, round_id: int | None, today: date) -> tuple[list, list[dict]]:
+    """The rounds and the tables of one scope (optionally one round)."""
+    districts, within = scope.districts, scope.within
     rounds = rounds_in_scope(districts)
     chosen = [r for r in rounds if r.pk == round_id] if round_id else rounds
-    tables = [
-        applications_per_stage(chosen),
-        applications_per_street(chosen),
-        applications_per_unit_kind(chosen),
-        time_in_stage(chosen),
-        score_spread(chosen),
-        awards_active(districts),
-        money_paid(districts),
-        assessments_due(districts, today),
-    ]
+    makers = {
+        "stages": lambda: applications_per_stage(chosen, within),
+        "streets": lambda: applications_per_street(chosen, within),
+        "unit_kinds": lambda: applications_per_unit_kind(chosen, within),
+        "time_in_stage": lambda: time_in_stage(chosen, within),
+        "scores": lambda: score_spread(chosen),
+        "awards": lambda: awards_active(districts),
+        "money": lambda: money_paid(districts),
+        "assessments": lambda: assessments_due(districts, today),
+    }
+    tables = [make() for key, make in makers.items() if key in scope.tables]
     return rounds, tables

@@ -67,27 +67,21 @@ def robots(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
 
 
-def _statistics_allowed(user) -> bool:
-    from portal.models import Role
-    from portal.roles import has_role
-
-    return user.is_superuser or has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN)
-
-
 @login_required
 def statistics(request):
-    """统计分析: the office's tables and charts, each table downloadable as xlsx."""
+    """统计分析: the tables and charts of the user's scope, each table downloadable as xlsx."""
     from django.core.exceptions import PermissionDenied
 
     from portal import statistics as stats
 
-    if not _statistics_allowed(request.user):
-        raise PermissionDenied("只有区人社局经办人员可以查看统计")
+    scope = stats.scope_of(request.user)
+    if scope is None:
+        raise PermissionDenied("您的角色没有统计报表")
     try:
         round_id = int(request.GET.get("round") or 0) or None
     except ValueError:
         round_id = None
-    rounds, tables = stats.dashboard(request.user, round_id=round_id, today=timezone.localdate())
+    rounds, tables = stats.dashboard(scope, round_id=round_id, today=timezone.localdate())
     download = request.GET.get("download")
     if download:
         table = next((t for t in tables if t["key"] == download), None)
