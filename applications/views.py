@@ -347,7 +347,7 @@ def version(request, pk: int, number: int):
         {
             "application": application,
             "frozen": frozen,
-            "rows": readable(ruleset, frozen.data),
+            "rows": readable(ruleset, frozen.data, user=request.user, application=application),
             "checks": [
                 {**c, "reason": frozen.warn_reasons.get(c["code"], "")} for c in frozen.checks
             ],
@@ -355,45 +355,14 @@ def version(request, pk: int, number: int):
     )
 
 
-def readable(ruleset, data: dict) -> list[dict]:
-    """The stored data as labelled sections for read-only pages (labels from the rule set)."""
-    out = []
-    for section in ruleset.form.sections:
-        stored = data.get(section.code)
-        if section.kind == "table":
-            rows = [
-                [_label_value(c, r.get(c.code)) for c in section.columns]
-                for r in (stored or [])
-                if isinstance(r, dict)
-            ]
-            out.append(
-                {"title": section.title, "table": True, "columns": section.columns, "rows": rows}
-            )
-        else:
-            values = stored if isinstance(stored, dict) else {}
-            out.append(
-                {
-                    "title": section.title,
-                    "table": False,
-                    "fields": [
-                        (f.label, _label_value(f, values.get(f.code))) for f in section.fields
-                    ],
-                }
-            )
-    return out
+def readable(ruleset, data: dict, *, user, application) -> list:
+    """The stored data as labelled sections for the read-only pages (reviews.display): the ID
+    number in full only to the applicant and the roles that need it."""
+    from portal.roles import sees_full_identity
+    from reviews.display import present
 
-
-def _label_value(item, value) -> str:
-    if value in (None, "", []):
-        return ""
-    if item.type == "choice":
-        return next((c.label for c in item.choices if c.code == value), str(value))
-    if item.type == "multichoice":
-        labels = {c.code: c.label for c in item.choices}
-        return "；".join(labels.get(v, str(v)) for v in value)
-    if item.type == "bool":
-        return "是" if value in (True, "true") else "否"
-    return str(value)
+    full = application.applicant_id == user.pk or sees_full_identity(user)
+    return present(ruleset, data, for_expert=False, full_identity=full)
 
 
 @login_required
@@ -495,7 +464,7 @@ def unit_nomination(request, pk: int):
             "application": application,
             "stage": stage,
             "form": form,
-            "rows": readable(ruleset, application.data),
+            "rows": readable(ruleset, application.data, user=request.user, application=application),
             "rule": ruleset.eligibility.internal_publicity,
             "cap": next(
                 (

@@ -170,3 +170,16 @@ def test_the_nomination_page_records_the_discussion(
     application.refresh_from_db()
     assert application.status == Application.Status.IN_REVIEW
     assert application.stage == "internal_publicity"
+
+
+def test_unit_hr_sees_the_id_number_masked(songjiang_round, machinery, demo_data, client, login_as):
+    from portal.identity import mask_id_number
+
+    (application,) = _submitted(songjiang_round, machinery, demo_data, 1)
+    full = application.data["person"]["id_number"]
+    login_as("wang_hr")
+    page = client.get(
+        reverse("applications:unit_nomination", args=[application.pk])
+    ).content.decode()
+    assert full not in page
+    assert mask_id_number(full) in page
