@@ -223,6 +223,32 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
+    @classmethod
+    def record(
+        cls,
+        application: Application,
+        *,
+        by,
+        action: str,
+        note: str = "",
+        internal_note: str = "",
+        from_status: str | None = None,
+        from_stage: str | None = None,
+    ) -> ApplicationEvent:
+        """One audit row: `application` as it is now is the "to" side; the "from" side defaults
+        to the same (a step that moves nothing, such as an expert assignment)."""
+        return cls.objects.create(
+            application=application,
+            actor=by,
+            action=action,
+            from_status=application.status if from_status is None else from_status,
+            to_status=application.status,
+            from_stage=application.stage if from_stage is None else from_stage,
+            to_stage=application.stage,
+            note=note,
+            internal_note=internal_note,
+        )
+
 
 class Nomination(models.Model):
     """The unit's side of a nomination: its collective discussion and internal publicity.

@@ -41,20 +41,6 @@ class ApplicationError(ValueError):
         self.errors = errors or {}
 
 
-def _event(application, *, by, action, note="", from_status="", from_stage="", internal=""):
-    return ApplicationEvent.objects.create(
-        application=application,
-        actor=by,
-        action=action,
-        from_status=from_status,
-        to_status=application.status,
-        from_stage=from_stage,
-        to_stage=application.stage,
-        note=note,
-        internal_note=internal,
-    )
-
-
 def _lock(application: Application) -> Application:
     return (
         Application.objects.select_for_update()
@@ -137,7 +123,14 @@ def start_application(*, round, by, channel: str, unit=None, today: date | None 
                 union=getattr(unit, "union", None),
                 stage=ruleset.workflow.stages[0].code,
             )
-            _event(application, by=by, action="created", note="创建申报草稿")
+            ApplicationEvent.record(
+                application,
+                by=by,
+                action="created",
+                note="创建申报草稿",
+                from_status="",
+                from_stage="",
+            )
     except IntegrityError:
         raise ApplicationError("您在本批次已有一份申报，请在“我的申报”中继续填写。") from None
     return application
@@ -205,7 +198,14 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
         )
         attachment.file.save("upload", ContentFile(data), save=False)
         attachment.save()
-        _event(application, by=by, action="attachment", note=f"上传材料：{items[item].title}")
+        ApplicationEvent.record(
+            application,
+            by=by,
+            action="attachment",
+            note=f"上传材料：{items[item].title}",
+            from_status="",
+            from_stage="",
+        )
     return attachment
 
 
@@ -217,7 +217,14 @@ def remove_attachment(*, attachment: Attachment, by) -> None:
         title = attachment.item
         attachment.file.delete(save=False)
         attachment.delete()
-        _event(application, by=by, action="attachment", note=f"删除材料：{title}")
+        ApplicationEvent.record(
+            application,
+            by=by,
+            action="attachment",
+            note=f"删除材料：{title}",
+            from_status="",
+            from_stage="",
+        )
 
 
 def submission_problems(application: Application, *, on: date) -> dict[str, list[str]]:
@@ -274,7 +281,7 @@ def submit_application(*, application: Application, by, on: date | None = None):
         application.status = Application.Status.IN_REVIEW
         application.submitted_at = timezone.now()
         application.save(update_fields=["status", "submitted_at", "updated_at"])
-        _event(
+        ApplicationEvent.record(
             application,
             by=by,
             action="submitted",
@@ -308,7 +315,14 @@ def withdraw_application(*, application: Application, by, reason: str = "") -> A
         from_status = application.status
         application.status = Application.Status.WITHDRAWN
         application.save(update_fields=["status", "updated_at"])
-        _event(application, by=by, action="withdrawn", note=reason, from_status=from_status)
+        ApplicationEvent.record(
+            application,
+            by=by,
+            action="withdrawn",
+            note=reason,
+            from_status=from_status,
+            from_stage="",
+        )
     return application
 
 
@@ -324,6 +338,14 @@ def unit_stages(ruleset, channel: str) -> list:
         and s.kind in ("unit_review", "internal_publicity")
         and (s.channels is None or channel in s.channels)
     ]
+
+
+def awaits_unit(application: Application) -> bool:
+    """Whether the application waits for its unit's HR (a unit-side stage of its channel)."""
+    stages = unit_stages(ruleset_of(application), application.channel)
+    return application.status == Application.Status.IN_REVIEW and application.stage in {
+        s.code for s in stages
+    }
 
 
 def nominated_count(application: Application) -> int:
@@ -370,10 +392,10 @@ def record_discussion(
         if outcome == "pass" and channel and channel.cap_per_unit:
             # Lock the unit so two HR staff cannot both take its last place.
             Unit.objects.select_for_update().get(pk=application.unit_id)
-            if nominated_count(application) >= channel.cap_per_unit:
+            used = nominated_count(application)
+            if used >= channel.cap_per_unit:
                 raise ApplicationError(
-                    f"每个单位限推荐{channel.cap_per_unit}人，本单位在本批次已推荐"
-                    f"{nominated_count(application)}人，不能再推荐。",
+                    f"每个单位限推荐{channel.cap_per_unit}人，本单位在本批次已推荐{used}人，不能再推荐。",
                     field="outcome",
                 )
         nomination, _ = Nomination.objects.get_or_create(application=application)
@@ -381,16 +403,20 @@ def record_discussion(
             nomination.discussed_on = discussed_on
             nomination.discussion_note = note
             nomination.save(update_fields=["discussed_on", "discussion_note"])
+        # In the same transaction: a refused decision leaves no nomination behind (the cap
+        # counts nominations).
+        _decide_unit_stage(
+            application, stage, outcome, by, note=f"集体讨论（{discussed_on}）：{note}"
+        )
+    return nomination
+
+
+def _decide_unit_stage(application, stage, outcome: str, by, *, note: str) -> None:
     from reviews import services as review_services
 
     review_services.decide(
-        application=application,
-        stage=stage.code,
-        outcome=outcome,
-        by=by,
-        note=f"集体讨论（{discussed_on}）：{note}",
+        application=application, stage=stage.code, outcome=outcome, by=by, note=note
     )
-    return nomination
 
 
 def publicity_long_enough(ruleset, starts_on: date, ends_on: date) -> str | None:
@@ -449,15 +475,13 @@ def record_internal_publicity(
         nomination.nominated_by = by
         nomination.nominated_at = timezone.now()
         nomination.save()
-    from reviews import services as review_services
-
-    review_services.decide(
-        application=application,
-        stage=stage.code,
-        outcome=outcome,
-        by=by,
-        note=f"单位内部公示 {starts_on} 至 {ends_on}；异议：{objections or '无'}",
-    )
+        _decide_unit_stage(
+            application,
+            stage,
+            outcome,
+            by,
+            note=f"单位内部公示 {starts_on} 至 {ends_on}；异议：{objections or '无'}",
+        )
     return nomination
 
 

@@ -409,11 +409,7 @@ def unit_nominations(request):
         .select_related("round__version__programme", "applicant", "unit", "nomination")
         .order_by("round", "-submitted_at")
     )
-    rows = []
-    for application in applications:
-        ruleset = services.ruleset_of(application)
-        stages = {s.code for s in services.unit_stages(ruleset, application.channel)}
-        rows.append({"application": application, "waiting": application.stage in stages})
+    rows = [{"application": a, "waiting": services.awaits_unit(a)} for a in applications]
     return render(request, "applications/unit_nominations.html", {"rows": rows})
 
 

@@ -34,18 +34,15 @@ def applicant_panel(user) -> dict:
 
 
 def unit_hr_panel(user) -> dict:
-    from applications.services import ruleset_of, unit_stages
+    from applications.services import awaits_unit
 
-    waiting = 0
-    for application in (
-        unit_applications(user)
+    waiting = sum(
+        1
+        for application in unit_applications(user)
         .filter(status=Application.Status.IN_REVIEW)
         .select_related("round__version")
-    ):
-        if application.stage in {
-            s.code for s in unit_stages(ruleset_of(application), application.channel)
-        }:
-            waiting += 1
+        if awaits_unit(application)
+    )
     items = []
     if waiting:
         items.append(

@@ -96,15 +96,13 @@ def start_review(*, application: Application, by) -> Application:
     locked.stage = stage.code
     locked.stage_entered_at = timezone.now()
     locked.save(update_fields=["status", "stage", "stage_entered_at", "updated_at"])
-    ApplicationEvent.objects.create(
-        application=locked,
-        actor=by,
+    ApplicationEvent.record(
+        locked,
+        by=by,
         action="review_started",
-        from_status=previous_status,
-        to_status=locked.status,
-        from_stage=previous_stage,
-        to_stage=stage.code,
         note=_("进入“%(stage)s”") % {"stage": stage.title},
+        from_status=previous_status,
+        from_stage=previous_stage,
     )
     _tell_stage_actors(locked, stage)
     _sync(application, locked)
@@ -122,15 +120,12 @@ def resume_after_revision(*, application: Application, by) -> Application:
     locked.status = Application.Status.IN_REVIEW
     locked.stage_entered_at = timezone.now()
     locked.save(update_fields=["status", "stage_entered_at", "updated_at"])
-    ApplicationEvent.objects.create(
-        application=locked,
-        actor=by,
+    ApplicationEvent.record(
+        locked,
+        by=by,
         action="resubmitted",
-        from_status=previous_status,
-        to_status=locked.status,
-        from_stage=locked.stage,
-        to_stage=locked.stage,
         note=_("修改后重新提交，回到“%(stage)s”") % {"stage": _stage_title(ruleset, locked.stage)},
+        from_status=previous_status,
     )
     if ruleset.stage(locked.stage) is not None:
         _tell_stage_actors(locked, ruleset.stage(locked.stage))
@@ -222,16 +217,14 @@ def decide(
     if labelled:
         lines = [f"{label}：{reason}" for label, reason in labelled.values()]
         full_note = "\n".join(([full_note] if full_note else []) + lines)
-    event = ApplicationEvent.objects.create(
-        application=locked,
-        actor=by,
+    event = ApplicationEvent.record(
+        locked,
+        by=by,
         action=ACTIONS[outcome],
-        from_status=previous_status,
-        to_status=locked.status,
-        from_stage=previous_stage,
-        to_stage=locked.stage,
         note=full_note,
         internal_note=internal_note,
+        from_status=previous_status,
+        from_stage=previous_stage,
     )
     FieldReason.objects.bulk_create(
         FieldReason(event=event, field=key, label=label, reason=reason)
@@ -390,14 +383,10 @@ def assign_expert(*, application: Application, expert, by):
         raise ReviewError(_("该专家已申明回避，不能再分配。"))
     panel.experts.add(expert)
     if created:
-        ApplicationEvent.objects.create(
-            application=locked,
-            actor=by,
+        ApplicationEvent.record(
+            locked,
+            by=by,
             action="expert_assigned",
-            from_status=locked.status,
-            to_status=locked.status,
-            from_stage=locked.stage,
-            to_stage=locked.stage,
             internal_note=_("分配专家：%(name)s") % {"name": expert.display_name},
         )
         notify(
@@ -450,14 +439,10 @@ def draw_experts(*, application: Application, count: int, by, seed: str | None =
         assignment.method = assignment.Method.DRAW
         assignment.save(update_fields=["method"])
         assignments.append(assignment)
-    ApplicationEvent.objects.create(
-        application=locked,
-        actor=by,
+    ApplicationEvent.record(
+        locked,
+        by=by,
         action="experts_drawn",
-        from_status=locked.status,
-        to_status=locked.status,
-        from_stage=locked.stage,
-        to_stage=locked.stage,
         internal_note=_("随机抽取专家 %(n)s 名，种子 %(seed)s，专家库 %(pool)s")
         % {"n": count, "seed": seed, "pool": pool},
     )
@@ -542,14 +527,10 @@ def recuse(*, assignment, by, reason: str):
     locked.recused_at = timezone.now()
     locked.save(update_fields=["status", "recusal_reason", "recused_at"])
     application = locked.application
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=by,
+    ApplicationEvent.record(
+        application,
+        by=by,
         action="expert_recused",
-        from_status=application.status,
-        to_status=application.status,
-        from_stage=application.stage,
-        to_stage=application.stage,
         internal_note=_("专家 %(name)s 申明回避：%(reason)s")
         % {"name": by.display_name, "reason": locked.recusal_reason},
     )
@@ -635,14 +616,10 @@ def reopen_sheet(*, sheet, by, reason: str):
     locked.submitted_at = None
     locked.reopened_reason = reason.strip()
     locked.save(update_fields=["submitted_at", "reopened_reason", "updated_at"])
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=by,
+    ApplicationEvent.record(
+        application,
+        by=by,
         action="sheet_reopened",
-        from_status=application.status,
-        to_status=application.status,
-        from_stage=application.stage,
-        to_stage=application.stage,
         internal_note=_("退回专家 %(name)s 重新评分：%(reason)s")
         % {"name": locked.assignment.expert.display_name, "reason": locked.reopened_reason},
     )
@@ -883,14 +860,10 @@ def start_publicity(*, round_, stage: str, starts_on, by):
     )
     publicity.applications.set(applications)
     for app in applications:
-        ApplicationEvent.objects.create(
-            application=app,
-            actor=by,
+        ApplicationEvent.record(
+            app,
+            by=by,
             action="publicity_started",
-            from_status=app.status,
-            to_status=app.status,
-            from_stage=app.stage,
-            to_stage=app.stage,
             note=_("公示期 %(start)s 至 %(end)s") % {"start": starts_on, "end": ends_on},
         )
     return publicity
@@ -1015,15 +988,12 @@ def name_candidates(*, round_, document_number: str, named_on, by):
         app.status = Application.Status.NAMED
         app.stage_entered_at = timezone.now()
         app.save(update_fields=["status", "stage_entered_at", "updated_at"])
-        ApplicationEvent.objects.create(
-            application=app,
-            actor=by,
+        ApplicationEvent.record(
+            app,
+            by=by,
             action="named",
-            from_status=previous,
-            to_status=app.status,
-            from_stage=app.stage,
-            to_stage=app.stage,
             note=_("%(doc)s（%(date)s）命名") % {"doc": naming.document_number, "date": named_on},
+            from_status=previous,
         )
     naming.applications.set(applications)
     return naming
