@@ -59,14 +59,31 @@ class ProgrammeVersion(models.Model):
 
     @property
     def ruleset(self):
-        """The parsed rule set (programmes.ruleset.RuleSet), cached on the instance."""
+        """The parsed rule set (programmes.ruleset.RuleSet), parsed once per process."""
         cached = getattr(self, "_ruleset", None)
         if cached is None:
             from programmes.ruleset import parse_ruleset
 
-            cached = parse_ruleset(self.data, source=self.source_file)
+            cached = parsed_ruleset(
+                self.pk, self.digest, lambda: parse_ruleset(self.data, source=self.source_file)
+            )
             self._ruleset = cached
         return cached
+
+
+# Versions never change once saved, so a parsed rule set can be kept for the process, keyed by
+# the version and its digest. Pages that show many applications parse each version once.
+_PARSED: dict[tuple[int, str], object] = {}
+
+
+def parsed_ruleset(version_id: int | None, digest: str, parse):
+    """The rule set of a saved version from the process cache, parsing it (`parse()`) once."""
+    if version_id is None:
+        return parse()
+    key = (version_id, digest)
+    if key not in _PARSED:
+        _PARSED[key] = parse()
+    return _PARSED[key]
 
 
 class Round(models.Model):

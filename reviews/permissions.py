@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import rules
 
+from applications.services import ruleset_of
 from portal.models import Role
 from portal.roles import assignments_of, has_role
 from reviews import workflow
 
-
-def ruleset_of(application):
-    """The parsed rule set of the application's round (kept per version for the process)."""
-    from reviews.selectors import ruleset_for
-
-    version = application.round.version
-    return ruleset_for(version.pk, version.digest, load=lambda: version)
+__all__ = ["ruleset_of"]  # re-exported: reviews' modules import it from here
 
 
 def programme_district(application) -> str:
@@ -72,10 +67,7 @@ def organises_round(user, round_) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    from reviews.selectors import ruleset_for
-
-    version = round_.version
-    ruleset = ruleset_for(version.pk, version.digest, load=lambda: version)
+    ruleset = round_.version.ruleset
     role = workflow.organiser_role(ruleset.workflow)
     for a in assignments_of(user):
         if a.role != role:

@@ -29,17 +29,16 @@ SORTS = {
 }
 LIVE_STATUSES = (Application.Status.IN_REVIEW, Application.Status.APPROVED)
 
-_RULESETS: dict[tuple[int, str], object] = {}
-
 
 def ruleset_for(version_id: int, digest: str, load=None):
-    """The parsed rule set of a version, kept for the process (versions never change)."""
-    key = (version_id, digest)
-    ruleset = _RULESETS.get(key)
-    if ruleset is None:
-        version = load() if load else ProgrammeVersion.objects.get(pk=version_id)
-        ruleset = _RULESETS[key] = version.ruleset
-    return ruleset
+    """The parsed rule set of a version, from the process cache (programmes.models)."""
+    from programmes.models import parsed_ruleset
+
+    return parsed_ruleset(
+        version_id,
+        digest,
+        lambda: (load() if load else ProgrammeVersion.objects.get(pk=version_id)).ruleset,
+    )
 
 
 def versions_in_use(user=None) -> dict[int, object]:
