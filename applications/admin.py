@@ -26,9 +26,10 @@ from applications.models import (
     PdfBatch,
 )
 from applications.resources import CandidateListResource
+from portal.admin_scope import ScopedAdmin, ScopedInline
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ScopedInline, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -80,9 +81,11 @@ class ProgrammeFilter(admin.SimpleListFilter):
     parameter_name = "programme"
 
     def lookups(self, request, model_admin):
+        from portal import scope
         from programmes.models import Programme
 
-        return list(Programme.objects.order_by("code").values_list("code", "name"))
+        programmes = scope.visible(request.user, Programme.objects.order_by("code"))
+        return list(programmes.values_list("code", "name"))
 
     def queryset(self, request, queryset):
         if self.value():
@@ -137,7 +140,7 @@ class AssignExpertsForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
+class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [CandidateListResource]
     list_display = [
         "applicant_name",
@@ -310,7 +313,7 @@ class ApplicationAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(PdfBatch)
-class PdfBatchAdmin(admin.ModelAdmin):
+class PdfBatchAdmin(ScopedAdmin, admin.ModelAdmin):
     """The PDF batches, read-only: they are started and downloaded on /pdf-batches/."""
 
     list_display = ["round", "street", "requested_by", "status", "done", "total"]

@@ -5,6 +5,14 @@
 - Two colleagues of his unit waiting at the street (赵强, zhao_street, 车墩镇): 张伟 nominated by
   the unit after discussion and a week's publicity, 刘洋 self-nominated after the discussion.
 - 顾敏 (gu_base): the training centre's training-base declaration, a draft.
+
+The other authorities' rounds are past (their texts expired or governed one year: see
+open_demo_rounds), so their demo declarations are made and submitted on a day inside the round:
+- 青浦 (2025 round): the manufacturing company's project, at the street (沈浩, qingpu_street).
+- 市中 (2025 round): 孔凡新, a freelancer without a unit, gone to his residence street
+  (光明路街道, 田卫东, shizhong_street; 第八条).
+- 上海工匠 (2024 round): 马俊's self-nomination at the city union's qualification review
+  (杨帆, union_city).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from applications.declaration import as_post
 from applications.demo_data import demo_form_data
 from applications.models import Application, Attachment
 from portal.demo import DEMO_PASSWORD
-from portal.models import Role, Unit, User
+from portal.models import Region, Role, Unit, User
 from portal.roles import grant
 from programmes.models import Round
 
@@ -32,21 +40,26 @@ COLLEAGUES = [
 ]
 
 
-def _round(code: str) -> Round | None:
+def _round(code: str, status: str = "open") -> Round | None:
     return (
-        Round.objects.filter(version__programme__code=code, status="open")
+        Round.objects.filter(version__programme__code=code, status=status)
         .order_by("-opens_on")
         .first()
     )
 
 
-def _draft(round, user, channel, unit) -> Application | None:
+def _draft(round, user, channel, unit, *, on=None, street=None, person=None) -> Application | None:
     existing = Application.objects.filter(round=round, applicant=user).first()
     if existing:
         return None
-    application = services.start_application(round=round, by=user, channel=channel, unit=unit)
+    on = on or timezone.localdate()
+    application = services.start_application(
+        round=round, by=user, channel=channel, unit=unit, street=street, today=on
+    )
     ruleset = round.version.ruleset
-    data = demo_form_data(ruleset, on=timezone.localdate())
+    data = demo_form_data(ruleset, on=on)
+    if person:  # what differs from the demo declaration (a freelancer has no employer)
+        data.setdefault("person", {}).update(person)
     application, _ = services.save_draft(
         application=application, post=as_post(ruleset, data), by=user
     )
@@ -69,13 +82,75 @@ def _attach_all(application, user) -> None:
             attachment.save()
 
 
-def _submit(application, user) -> None:
+def _submit(application, user, *, on=None) -> None:
     _attach_all(application, user)
-    for check in services.precheck(application):
+    for check in services.precheck(application, on=on):
         if check.result == "warn":
             application.warn_reasons[check.code] = "演示：情况说明"
     application.save(update_fields=["warn_reasons"])
-    services.submit_application(application=application, by=user)
+    try:
+        services.submit_application(application=application, by=user, on=on)
+    except services.ApplicationError as exc:
+        raise services.ApplicationError(f"{exc}：{exc.errors}") from exc
+
+
+def _person(username: str, name: str, phone: str, role=Role.APPLICANT, **scope) -> User:
+    user, new = User.objects.get_or_create(
+        username=username, defaults={"real_name": name, "phone": phone}
+    )
+    if new:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    grant(user, role, **scope)
+    return user
+
+
+def _in_past_round(code: str, user, channel: str, unit, *, street=None, person=None) -> int:
+    """Make and submit `user`'s application in the programme's past round, on a day inside it."""
+    round_ = _round(code, status=Round.Status.REVIEW)
+    if round_ is None:
+        return 0
+    on = min(round_.opens_on + timedelta(days=7), round_.closes_on)
+    if Application.objects.filter(round=round_, applicant=user).exists():
+        return 0
+    # Replayed as it happened: the round was open for applications on `on`.
+    round_.status = Round.Status.OPEN
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.OPEN)
+    try:
+        application = _draft(round_, user, channel, unit, on=on, street=street, person=person)
+        _submit(application, user, on=on)
+    finally:
+        Round.objects.filter(pk=round_.pk).update(status=Round.Status.REVIEW)
+    return 1
+
+
+def load_other_authorities(stdout) -> int:
+    """Work waiting for the staff of 青浦, 市中 and the city union (see the module's docstring)."""
+    made = 0
+    qingpu_unit = Unit.objects.filter(name="上海青浦智能制造股份有限公司").first()
+    if qingpu_unit:
+        org = _person("demo_qingpu", "徐志强", "13800000021", Role.APPLICANT_ORG, unit=qingpu_unit)
+        made += _in_past_round("qingpu-chief-technician-subsidy", org, "unit", qingpu_unit)
+    street = Region.objects.filter(code="shizhong-guangminglu").first()
+    if street:
+        freelancer = _person("demo_kong", "孔凡新", "13800000022")
+        made += _in_past_round(
+            "shizhong-chief-technician",
+            freelancer,
+            "self",
+            None,
+            street=street,
+            person={
+                "name": "孔凡新",
+                "employment": "freelance",
+                "employer": "",
+                "employer_district": "",
+            },
+        )
+    machinery = Unit.objects.filter(name="上海松江精密机械有限公司").first()
+    craftsman = _person("demo_ma", "马俊", "13800000023")
+    made += _in_past_round("shanghai-craftsman", craftsman, "self", machinery)
+    return made
 
 
 @transaction.atomic
@@ -129,4 +204,5 @@ def load_demo_applications(stdout) -> None:
     gu = User.objects.filter(username="gu_base").first()
     if base and gu and training and _draft(base, gu, "unit", training):
         created += 1
+    created += load_other_authorities(stdout)
     stdout.write(f"申报：演示申报 {created} 份（已有的保留不变）")

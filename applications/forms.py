@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from portal.models import Unit
+from portal.models import Region, Unit
 
 
 class StartForm(forms.Form):
@@ -21,10 +21,23 @@ class StartForm(forms.Form):
         help_text="单位推荐时必选；列表中没有您的单位，请联系单位人事部门在平台登记。",
     )
 
-    def __init__(self, *args, ruleset, units, **kwargs):
+    street = forms.ModelChoiceField(
+        label="户籍或居住地所在街道（镇）",
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label="——请选择——",
+        error_messages={"invalid_choice": "请从列表中选择街道（镇）"},
+        help_text="没有工作单位（如自由职业者）的，由所在地街道（镇）人力资源和社会保障所推荐。",
+    )
+
+    def __init__(self, *args, ruleset, units, streets=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [(c.code, c.label) for c in ruleset.eligibility.channels]
         self.fields["unit"].queryset = units
+        if streets is None:
+            del self.fields["street"]
+        else:
+            self.fields["street"].queryset = streets
         if ruleset.identity.applicant_kind in ("organisation", "project"):
             self.fields["unit"].label = "申报单位"
             self.fields["unit"].required = True

@@ -14,11 +14,23 @@ def is_applicant(user, application) -> bool:
     return application is not None and application.applicant_id == user.pk
 
 
+def sent_to_unit(application) -> bool:
+    """Whether the application went to its unit: submitted (not a draft) on a channel whose
+    path has a unit stage (a self-nomination to the city union never goes to the unit)."""
+    from applications.services import ruleset_of, unit_stages  # services use these predicates
+
+    if application.status in ("draft", "withdrawn") and not application.submitted_at:
+        return False
+    return bool(unit_stages(ruleset_of(application), application.channel))
+
+
 @rules.predicate
 def is_unit_hr_of(user, application) -> bool:
-    return application is not None and application.unit_id in {
-        u.pk for u in scopes(user, Role.UNIT_HR, "unit")
-    }
+    return (
+        application is not None
+        and application.unit_id in {u.pk for u in scopes(user, Role.UNIT_HR, "unit")}
+        and sent_to_unit(application)
+    )
 
 
 @rules.predicate
@@ -68,8 +80,25 @@ def own_applications(user):
 
 
 def unit_applications(user):
-    """The applications of the units the user is HR of."""
+    """The applications sent to the units the user is HR of (never a draft; only channels whose
+    path goes through the unit)."""
     from applications.models import Application
 
     units = [u.pk for u in scopes(user, Role.UNIT_HR, "unit")]
-    return Application.objects.filter(Q(unit__in=units)) if units else Application.objects.none()
+    if not units:
+        return Application.objects.none()
+    return Application.objects.filter(Q(unit__in=units) & sent_to_unit_q())
+
+
+def sent_to_unit_q() -> Q:
+    """Q over Application: what sent_to_unit decides, for lists."""
+    from applications.services import unit_stages  # services use these predicates
+    from programmes.models import ProgrammeVersion
+
+    channels = Q(pk__in=[])
+    for version in ProgrammeVersion.objects.filter(rounds__isnull=False).distinct():
+        codes = {c.code for c in version.ruleset.eligibility.channels}
+        through_unit = [c for c in codes if unit_stages(version.ruleset, c)]
+        if through_unit:
+            channels |= Q(round__version_id=version.pk, channel__in=through_unit)
+    return channels & ~(Q(status="draft") | Q(status="withdrawn", submitted_at__isnull=True))

@@ -79,8 +79,13 @@ def applicant_units(user) -> list:
     return scopes(user, Role.APPLICANT_ORG, "unit")
 
 
-def start_application(*, round, by, channel: str, unit=None, today: date | None = None):
-    """Open a draft for `by` in `round` (one live application per round and applicant)."""
+def start_application(
+    *, round, by, channel: str, unit=None, street=None, today: date | None = None
+):
+    """Open a draft for `by` in `round` (one live application per round and applicant).
+
+    `street`: for an applicant without a unit, the street or town of their residence, whose
+    reviewer acts on the application (市中 第八条); a unit's street otherwise."""
     today = today or timezone.localdate()
     ruleset = round.version.ruleset
     if not round.is_open_on(today):
@@ -118,7 +123,7 @@ def start_application(*, round, by, channel: str, unit=None, today: date | None 
                 applicant=by,
                 unit=unit,
                 channel=channel,
-                street=getattr(unit, "street", None),
+                street=getattr(unit, "street", None) or street,
                 department=getattr(unit, "department", None),
                 union=getattr(unit, "union", None),
                 stage=ruleset.workflow.stages[0].code,

@@ -23,6 +23,7 @@ from applications.permissions import (
     unit_applications,
 )
 from portal.models import Unit
+from programmes import selectors as programme_selectors
 from programmes.models import Round
 from reviews import services as review_services
 
@@ -75,18 +76,44 @@ def start(request, round_id: int):
     existing = own_applications(request.user).filter(round=round).exclude(status="withdrawn")
     if existing.exists():
         return redirect("applications:edit", pk=existing.first().pk)
+    query = request.GET.get("unit_q", "").strip()[:50]
     if ruleset.identity.applicant_kind in ("organisation", "project"):
         units = Unit.objects.filter(pk__in=[u.pk for u in services.applicant_units(request.user)])
+        searching = False
     else:
-        units = Unit.objects.order_by("name")
-    form = StartForm(request.POST or None, ruleset=ruleset, units=units)
+        # Only the programme's district's units (the craftsman: the city's), found by search.
+        units = programme_selectors.programme_units(round, query=query)
+        searching = True
+    streets = None
+    if ruleset.identity.applicant_kind == "person" and programme_selectors.needs_residence_street(
+        ruleset
+    ):
+        streets = programme_selectors.programme_streets(round)
+    shown = units
+    if searching and request.method != "POST":
+        shown = units.filter(pk__in=units.values("pk")[: programme_selectors.UNIT_CHOICES_LIMIT])
+    form = StartForm(request.POST or None, ruleset=ruleset, units=shown, streets=streets)
+    if request.method == "POST":
+        form.fields["unit"].queryset = units
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        street = form.cleaned_data.get("street")
+        channel = form.cleaned_data["channel"]
+        if (
+            unit is None
+            and streets is not None
+            and street is None
+            and programme_selectors.needs_residence_street(ruleset, channel)
+        ):
+            form.add_error("street", "没有工作单位的，请选择户籍或居住地所在街道（镇）。")
     if request.method == "POST" and form.is_valid():
         try:
             application = services.start_application(
                 round=round,
                 by=request.user,
-                channel=form.cleaned_data["channel"],
-                unit=form.cleaned_data["unit"],
+                channel=channel,
+                unit=unit,
+                street=street if unit is None else None,
             )
         except services.ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -94,7 +121,17 @@ def start(request, round_id: int):
             messages.success(request, "已创建申报草稿，填写内容会自动保存。")
             return redirect("applications:edit", pk=application.pk)
     return render(
-        request, "applications/start.html", {"round": round, "ruleset": ruleset, "form": form}
+        request,
+        "applications/start.html",
+        {
+            "round": round,
+            "ruleset": ruleset,
+            "form": form,
+            "searching": searching,
+            "unit_q": query,
+            "unit_count": units.count() if searching else None,
+            "unit_limit": programme_selectors.UNIT_CHOICES_LIMIT,
+        },
     )
 
 

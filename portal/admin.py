@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from portal.models import Department, Region, RoleAssignment, Union, Unit, User
+from portal import scope
+from portal.admin_scope import ScopedAdmin, ScopedInline
+from portal.models import Authority, Department, Region, RoleAssignment, Union, Unit, User
 from portal.resources import (
     DepartmentResource,
     RegionResource,
@@ -11,10 +15,18 @@ from portal.resources import (
     UnionResource,
     UnitResource,
 )
+from portal.roles import sees_full_identity
+
+
+class SystemAdminImportOnly:
+    """Reference data and rights are imported by the system admin only."""
+
+    def has_import_permission(self, request):
+        return request.user.is_superuser and super().has_import_permission(request)
 
 
 @admin.register(Region)
-class RegionAdmin(ImportExportModelAdmin):
+class RegionAdmin(SystemAdminImportOnly, ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [RegionResource]
     list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind", "parent"]
@@ -22,7 +34,7 @@ class RegionAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ImportExportModelAdmin):
+class DepartmentAdmin(SystemAdminImportOnly, ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [DepartmentResource]
     list_display = ["name", "code", "district"]
     list_filter = ["district"]
@@ -30,7 +42,7 @@ class DepartmentAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Union)
-class UnionAdmin(ImportExportModelAdmin):
+class UnionAdmin(SystemAdminImportOnly, ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [UnionResource]
     list_display = ["name", "kind", "district", "held_own_selection"]
     list_filter = ["kind", "held_own_selection"]
@@ -38,7 +50,7 @@ class UnionAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
+class UnitAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "credit_code", "kind", "tax_district", "street", "may_nominate"]
     list_filter = ["kind", "tax_district", "may_nominate"]
@@ -47,14 +59,62 @@ class UnitAdmin(ImportExportModelAdmin):
     list_select_related = ["tax_district", "street"]
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentForm(forms.ModelForm):
+    """A role given in the admin: refused (with the reason beside it) when its giver may not."""
+
+    granted_by = None  # set per request by the admin
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "region", "unit", "department", "union", "authority"]
+
+    def clean(self):
+        data = super().clean()
+        if self.granted_by is None or self.errors:
+            return data
+        assignment = self.instance
+        for field in self.Meta.fields:
+            if field in data:
+                setattr(assignment, field, data[field])
+        if "user" not in data and self.instance.user_id is None:
+            return data
+        refusal = scope.grant_refusal(by=self.granted_by, assignment=assignment)
+        if refusal:
+            raise ValidationError({"role": refusal})
+        return data
+
+
+def _form_for(base, user):
+    return type(base.__name__, (base,), {"granted_by": user})
+
+
+class RoleAssignmentInline(ScopedInline, admin.TabularInline):
     model = RoleAssignment
+    form = RoleAssignmentForm
     extra = 1
     autocomplete_fields = ["unit", "department", "union"]
 
+    def get_queryset(self, request):
+        # Only the roles this user may change: never office or finance roles, never one's own.
+        return scope.changeable(request.user, super().get_queryset(request))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _form_for(self.form, request.user)
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            formset.max_num = 0  # no roles given to oneself
+        return formset
+
+    def get_fields(self, request, obj=None):
+        fields = ["role", "region", "unit", "department", "union"]
+        return [*fields, "authority"]
+
+
+PERMISSION_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
 
 @admin.register(User)
-class UserAdmin(ExportMixin, BaseUserAdmin):
+class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
     resource_classes = [StaffAccountResource]
     inlines = [RoleAssignmentInline]
     list_display = ["username", "real_name", "phone", "email", "masked_id", "is_staff", "is_active"]
@@ -78,21 +138,65 @@ class UserAdmin(ExportMixin, BaseUserAdmin):
         ),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        """Only the system admin sees (and so can post) the rights; the full ID number only the
+        roles of sees_full_identity (the user list is already cut to the office's scope)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        out = []
+        for name, options in fieldsets:
+            fields = [f for f in options["fields"] if f not in PERMISSION_FIELDS]
+            if not sees_full_identity(request.user):
+                fields = ["masked_id" if f == "id_number" else f for f in fields]
+            out.append((name, {**options, "fields": tuple(fields)}))
+        return out
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["last_login", "date_joined"]
+            if not sees_full_identity(request.user):
+                readonly.append("masked_id")
+        return readonly
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return super().get_list_filter(request)
+        return ["is_active"]
+
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
         return obj.masked_id_number
 
     def get_export_queryset(self, request):
-        return RoleAssignment.objects.select_related(
-            "user", "region", "unit", "department", "union"
+        return scope.visible(
+            request.user,
+            RoleAssignment.objects.select_related("user", "region", "unit", "department", "union"),
         )
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ImportExportModelAdmin):
+class RoleAssignmentAdmin(SystemAdminImportOnly, ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [StaffAccountResource]
-    list_display = ["user", "role", "region", "unit", "department", "union"]
-    list_filter = ["role"]
+    form = RoleAssignmentForm
+    list_display = ["user", "role", "authority", "region", "unit", "department", "union"]
+    list_filter = ["role", "authority"]
     search_fields = ["user__username", "user__real_name"]
     autocomplete_fields = ["user", "unit", "department", "union"]
-    list_select_related = ["user", "region", "unit", "department", "union"]
+    list_select_related = ["user", "authority", "region", "unit", "department", "union"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _form_for(form, request.user)
+
+
+@admin.register(Authority)
+class AuthorityAdmin(ScopedAdmin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

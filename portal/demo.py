@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
-from portal.models import Department, Region, Role, Union, Unit, User
+from portal.models import Authority, Department, Region, Role, Union, Unit, User
 from portal.organisations import load_organisations
 from portal.roles import grant
 
@@ -147,7 +147,76 @@ ACCOUNTS = [
         [(Role.APPLICANT_ORG, "unit", "songjiang_training")],
         {"email": "gu_base@example.cn"},
     ),
+    # 青浦区人社局
+    (
+        "qingpu_office",
+        "何建平",
+        [(Role.DISTRICT_OFFICE, "region", "qingpu")],
+        {"email": "qingpu_office@example.cn", "is_staff": True},
+    ),
+    (
+        "qingpu_finance",
+        "姚红",
+        [(Role.FINANCE, "region", "qingpu")],
+        {"email": "qingpu_finance@example.cn"},
+    ),
+    (
+        "qingpu_street",
+        "沈浩",
+        [(Role.STREET_REVIEWER, "region", "qingpu-xianghuaqiao")],
+        {"email": "qingpu_street@example.cn"},
+    ),
+    ("qingpu_expert", "蒋立新", [(Role.EXPERT, "authority", "qingpu-hrss")], {}),
+    # 市中区人社局
+    (
+        "shizhong_office",
+        "孔祥云",
+        [(Role.DISTRICT_OFFICE, "region", "shizhong")],
+        {"email": "shizhong_office@example.cn", "is_staff": True},
+    ),
+    (
+        "shizhong_finance",
+        "褚玉梅",
+        [(Role.FINANCE, "region", "shizhong")],
+        {"email": "shizhong_finance@example.cn"},
+    ),
+    (
+        "shizhong_street",
+        "田卫东",
+        [(Role.STREET_REVIEWER, "region", "shizhong-guangminglu")],
+        {"email": "shizhong_street@example.cn"},
+    ),
+    ("shizhong_expert", "颜廷刚", [(Role.EXPERT, "authority", "shizhong-hrss")], {}),
+    # 上海市总工会 and a 区局（产业）工会 under it
+    (
+        "union_city",
+        "杨帆",
+        [(Role.UNION_REVIEWER, "union", "shanghai-ftu")],
+        {"email": "union_city@example.cn", "is_staff": True},
+    ),
+    (
+        "union_district",
+        "潘丽华",
+        [(Role.UNION_REVIEWER, "union", "shanghai-mechanical-union")],
+        {"email": "union_district@example.cn"},
+    ),
+    (
+        "union_finance",
+        "许静",
+        [(Role.FINANCE, "region", "shanghai")],
+        {"email": "union_finance@example.cn"},
+    ),
+    ("union_expert", "戴国强", [(Role.EXPERT, "authority", "shanghai-ftu")], {}),
 ]
+
+# The pool each demo expert is in (reviews' ExpertProfile.authority and the role's authority).
+EXPERT_POOLS = {
+    "expert_a": "songjiang-hrss",
+    "expert_b": "songjiang-hrss",
+    "qingpu_expert": "qingpu-hrss",
+    "shizhong_expert": "shizhong-hrss",
+    "union_expert": "shanghai-ftu",
+}
 
 
 @transaction.atomic
@@ -195,7 +264,13 @@ def load_accounts(units: dict[str, Unit]) -> None:
                 scope["department"] = Department.objects.get(code=key)
             elif kind == "union":
                 scope["union"] = Union.objects.get(code=key)
-            grant(user, role, **scope)
+            elif kind == "authority":
+                scope["authority"] = Authority.objects.get(code=key)
+            if role == Role.EXPERT and not scope:
+                scope["authority"] = Authority.objects.get(code=EXPERT_POOLS[username])
+            assignment = grant(user, role, **scope)
+            if assignment.authority_id is None and role != Role.EXPERT:
+                assignment.save()  # derives the authority (made before authorities existed)
         if user.is_staff and not user.is_superuser:
             user.groups.add(group)
 

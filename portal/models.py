@@ -57,6 +57,41 @@ class Region(models.Model):
         return None
 
 
+class Authority(models.Model):
+    """A body that runs programmes and owns their staff, rounds, experts, awards and payments.
+
+    Four are seeded (fixtures/authorities.yaml): the Songjiang, Qingpu and Shizhong district
+    HR bureaus and the Shanghai Federation of Trade Unions, whose district and industry unions
+    (Union rows) act under it. `region` is the district the bureau serves, or the city for the
+    city union; `issuers` are the names under which rule sets name it as issuing authority.
+    """
+
+    class Kind(models.TextChoices):
+        DISTRICT_BUREAU = "district_bureau", _("区人力资源和社会保障局")
+        CITY_UNION = "city_union", _("市总工会")
+
+    code = models.SlugField(_("代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所辖区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorities",
+    )
+    issuers = models.JSONField(_("发文机关名称"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("主管机构")
+        verbose_name_plural = _("主管机构")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Department(models.Model):
     """A competent department (主管部门) of a district, e.g. the education bureau."""
 
@@ -298,6 +333,16 @@ class RoleAssignment(models.Model):
     union = models.ForeignKey(
         Union, verbose_name=_("工会"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # The authority whose staff (or, for unit roles, whose district's unit) this role is;
+    # derived from the scope on save (portal.scope.authority_of_scope), chosen for experts.
+    authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("主管机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
+    )
 
     class Meta:
         verbose_name = _("角色分配")
@@ -327,6 +372,13 @@ class RoleAssignment(models.Model):
         scope = self.scope
         return f"{self.get_role_display()}（{scope}）" if scope else self.get_role_display()
 
+    def save(self, *args, **kwargs):
+        if not self.authority_id:
+            from portal.scope import authority_of_scope  # scope imports the models
+
+            self.authority = authority_of_scope(self)
+        super().save(*args, **kwargs)
+
     @property
     def scope(self):
         kind = ROLE_SCOPE.get(self.role)
@@ -343,3 +395,10 @@ class RoleAssignment(models.Model):
         if self.role in (Role.DISTRICT_OFFICE, Role.FINANCE) and self.region_id:
             if self.region.kind not in (RegionKind.DISTRICT, RegionKind.CITY):
                 raise ValidationError({"region": _("区级角色须指定区或市。")})
+        from portal.scope import authority_of_scope  # scope imports the models
+
+        derived = authority_of_scope(self)
+        if derived is not None and self.authority_id and self.authority_id != derived.pk:
+            raise ValidationError({"authority": _("主管机构与所选区域、单位或工会不一致。")})
+        if self.role == Role.EXPERT and not (self.authority_id or derived):
+            raise ValidationError({"authority": _("评审专家须指定所属专家库的主管机构。")})

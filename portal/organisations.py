@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from portal.models import Department, Region, Union
+from portal.models import Authority, Department, Region, Union
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -55,4 +55,21 @@ def load_organisations(fixtures_dir: Path = FIXTURES) -> dict[str, int]:
             },
         )
         counts["unions"] += 1
+    counts["authorities"] = load_authorities(fixtures_dir)
     return counts
+
+
+def load_authorities(fixtures_dir: Path = FIXTURES) -> int:
+    """Create or update the authorities of fixtures/authorities.yaml; the number loaded."""
+    entries = yaml.safe_load((fixtures_dir / "authorities.yaml").read_text(encoding="utf-8"))
+    for entry in entries:
+        Authority.objects.update_or_create(
+            code=entry["code"],
+            defaults={
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "region": Region.objects.filter(code=entry["region"]).first(),
+                "issuers": entry["issuers"],
+            },
+        )
+    return len(entries)

@@ -46,8 +46,17 @@ def sees_full_identity(user: User) -> bool:
 
 
 def grant(user: User, role: str, **scope) -> RoleAssignment:
-    """Give a user a role (idempotent); used by the demo loader and the admin import."""
-    assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, **scope)
+    """Give a user a role (idempotent); used by the demo loader and the admin import.
+
+    `authority` (for an expert: the pool's) is stored with the role; other roles derive it
+    from their scope when saved (portal.scope.authority_of_scope)."""
+    authority = scope.pop("authority", None)
+    assignment, _ = RoleAssignment.objects.get_or_create(
+        user=user, role=role, **scope, defaults={"authority": authority}
+    )
+    if authority is not None and assignment.authority_id != authority.pk:
+        assignment.authority = authority
+        assignment.save(update_fields=["authority"])
     user._role_assignments = None
     return assignment
 

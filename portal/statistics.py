@@ -18,33 +18,29 @@ from django.db.models.functions import Substr
 
 from applications.models import Application, ApplicationEvent
 from portal.models import Role, Unit
-from portal.roles import assignments_of, has_role, scopes
+from portal.roles import has_role, scopes
 
 ALL = "*"
 
 
-def scope_districts(user) -> set[str]:
-    """The districts whose programmes the user's statistics cover (ALL for the city level)."""
-    if getattr(user, "is_superuser", False):
+def scope_districts(user) -> set:
+    """The authorities (ids) whose programmes the user's statistics cover (ALL: the system
+    admin). The office and finance see their own authority's (portal.scope)."""
+    from portal import scope
+
+    office, finance = scope.office_authority_ids(user), scope.finance_authority_ids(user)
+    if office is None or finance is None:
         return {ALL}
-    found: set[str] = set()
-    for assignment in assignments_of(user):
-        if assignment.role in (Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN, Role.FINANCE):
-            region = assignment.region
-            if assignment.role == Role.SYSTEM_ADMIN or (region and region.kind == "city"):
-                found.add(ALL)
-            elif region:
-                found.add(region.code)
-    return found
+    return office | finance
 
 
-def rounds_in_scope(districts: set[str]):
+def rounds_in_scope(districts: set):
     from programmes.models import Round
 
     rounds = Round.objects.select_related("version__programme").order_by("-year", "name")
     if ALL in districts:
         return list(rounds)
-    return [r for r in rounds if r.version.ruleset.identity.district in districts]
+    return list(rounds.filter(version__programme__authority_id__in=districts))
 
 
 @dataclass
@@ -65,15 +61,18 @@ def scope_of(user) -> Scope | None:
     department or union reviewer the applications of their street, department or union;
     finance the awards and the money. None: no dashboard."""
     districts = scope_districts(user)
-    if districts and (user.is_superuser or has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN)):
-        return Scope(districts, Q(), OFFICE_TABLES)
+    from portal import scope as authority_scope
+
+    offices = authority_scope.office_authority_ids(user)
+    if user.is_superuser:
+        return Scope({ALL}, Q(), OFFICE_TABLES)
+    if has_role(user, Role.DISTRICT_OFFICE) and offices:
+        return Scope(offices, Q(), OFFICE_TABLES)
     streets = scopes(user, Role.STREET_REVIEWER, "region")
     departments = scopes(user, Role.DEPARTMENT_REVIEWER, "department")
     unions = scopes(user, Role.UNION_REVIEWER, "union")
-    if any(u.kind == "city" for u in unions):
-        return Scope(
-            {ALL}, Q(round__version__programme__code__in=_city_programmes()), APPLICATION_TABLES
-        )
+    if any(u.kind == "city" for u in unions) and offices:
+        return Scope(offices, Q(), OFFICE_TABLES)
     if streets or departments or unions:
         within = Q(pk__in=[])
         if streets:
@@ -86,16 +85,6 @@ def scope_of(user) -> Scope | None:
     if has_role(user, Role.FINANCE) and districts:
         return Scope(districts, Q(), frozenset({"awards", "money"}))
     return None
-
-
-def _city_programmes() -> list[str]:
-    from programmes.models import Programme
-
-    return [
-        p.code
-        for p in Programme.objects.all()
-        if (v := p.versions.order_by("-number").first()) and v.ruleset.identity.level == "city"
-    ]
 
 
 def _applications(rounds, within: Q):
@@ -253,7 +242,7 @@ def _awards(districts):
 
     awards = Award.objects.all()
     if ALL not in districts:
-        awards = awards.filter(district__in=districts)
+        awards = awards.filter(ruleset_version__programme__authority_id__in=districts)
     return awards
 
 

@@ -5,12 +5,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
+from portal.admin_scope import ScopedAdmin, ScopedInline
 from programmes.models import CalendarDay, CalendarYear, Programme, ProgrammeVersion, Round
 from programmes.resources import CalendarDayResource
 from programmes.versions import as_yaml, version_diff
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ScopedInline, admin.TabularInline):
     model = ProgrammeVersion
     fields = ["number", "source_file", "loaded_at", "digest"]
     readonly_fields = fields
@@ -23,7 +24,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "version_count"]
     readonly_fields = ["code", "name"]
     inlines = [VersionInline]
@@ -37,7 +38,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeVersion)
-class ProgrammeVersionAdmin(admin.ModelAdmin):
+class ProgrammeVersionAdmin(ScopedAdmin, admin.ModelAdmin):
     """Versions are read-only; the change page shows the rule set and a diff to another version."""
 
     list_display = ["programme", "number", "source_file", "loaded_at", "compare_link"]
@@ -96,7 +97,7 @@ class ProgrammeVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "programme_name", "version", "opens_on", "closes_on", "quota", "status"]
     list_filter = ["status", "version__programme"]
     search_fields = ["name"]
@@ -112,12 +113,12 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["year", "complete", "notice"]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(ImportExportModelAdmin):
+class CalendarDayAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [CalendarDayResource]
     list_display = ["date", "kind", "name"]
     list_filter = ["kind"]

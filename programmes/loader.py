@@ -9,6 +9,8 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from portal.models import Authority
+from portal.organisations import load_authorities
 from programmes.models import Programme, ProgrammeVersion
 from programmes.ruleset import RuleSet, RuleSetError, load_ruleset, ruleset_digest
 
@@ -50,6 +52,21 @@ def canonical_data(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def issuing_authority(names: list[str]):
+    """The portal's authority among a rule set's issuing authorities (the first one named that
+    the portal knows), loading the authorities' fixture when none is loaded yet."""
+    if not Authority.objects.exists():
+        load_authorities()
+    known = {}
+    for authority in Authority.objects.all():
+        for name in [authority.name, *authority.issuers]:
+            known.setdefault(name, authority)
+    for name in names:
+        if name in known:
+            return known[name]
+    return None
+
+
 @transaction.atomic
 def load_files(paths: list[Path]) -> list[LoadResult]:
     """Load every file as a new version when its content changed; all or nothing."""
@@ -61,9 +78,11 @@ def load_files(paths: list[Path]) -> list[LoadResult]:
         programme, _ = Programme.objects.get_or_create(
             code=ruleset.identity.code, defaults={"name": ruleset.identity.name_zh}
         )
-        if programme.name != ruleset.identity.name_zh:
+        authority = issuing_authority(ruleset.identity.issuing_authorities)
+        if programme.name != ruleset.identity.name_zh or programme.authority != authority:
             programme.name = ruleset.identity.name_zh
-            programme.save(update_fields=["name"])
+            programme.authority = authority
+            programme.save(update_fields=["name", "authority"])
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         existing = programme.versions.filter(digest=digest).first()
         if existing:

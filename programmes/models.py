@@ -12,6 +12,15 @@ class Programme(models.Model):
 
     code = models.SlugField(_("项目代码"), max_length=64, unique=True)
     name = models.CharField(_("项目名称"), max_length=100)
+    # The organising authority, set by load_programmes from the rule set's issuing authorities.
+    authority = models.ForeignKey(
+        "portal.Authority",
+        verbose_name=_("主管机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
 
     class Meta:
         verbose_name = _("人才项目")
@@ -121,6 +130,10 @@ class Round(models.Model):
     @property
     def programme(self) -> Programme:
         return self.version.programme
+
+    @property
+    def authority_id(self):
+        return self.version.programme.authority_id
 
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

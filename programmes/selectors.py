@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q
+
+from portal import scope
+from portal.models import Region, RegionKind, Unit
 from programmes.models import Round
 
 
@@ -42,3 +46,43 @@ def working_day_calendar():
     from programmes.calendar import WorkingDayCalendar
 
     return WorkingDayCalendar(calendar_overrides())
+
+
+UNIT_CHOICES_LIMIT = 50
+
+
+def _districts(round_) -> set[int]:
+    authority_id = round_.version.programme.authority_id
+    return scope.region_ids_of({authority_id} if authority_id else set()) or set()
+
+
+def programme_units(round_, *, query: str = ""):
+    """The units that may apply in the round: those of its programme's district (the city union's
+    programme: every unit of the city), matching `query` (name or credit code)."""
+    authority_id = round_.version.programme.authority_id
+    units = Unit.objects.filter(scope.unit_q({authority_id} if authority_id else set()))
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
+    return units.order_by("name")
+
+
+def programme_streets(round_):
+    """The streets, towns and zones of the round's programme's district(s)."""
+    districts = _districts(round_)
+    return (
+        Region.objects.filter(kind__in=[RegionKind.STREET, RegionKind.TOWN, RegionKind.ZONE])
+        .filter(Q(parent_id__in=districts) | Q(parent__parent_id__in=districts))
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
+
+
+def needs_residence_street(ruleset, channel: str | None = None) -> bool:
+    """Whether an applicant without a unit goes to a street reviewer (on `channel`, or on any
+    channel): 市中 第八条, 自由职业者由所在地镇街人力资源和社会保障所推荐."""
+    return any(
+        s.role == "street_reviewer"
+        and (channel is None or s.channels is None or channel in s.channels)
+        and not (s.applies_to and getattr(s.applies_to, "unit_kinds", None))
+        for s in ruleset.workflow.stages
+    )

@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from portal.admin_scope import ScopedAdmin, ScopedInline
 from reviews.models import (
     CreditCheck,
     ExpertProfile,
@@ -36,7 +37,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertProfile)
-class ExpertProfileAdmin(ImportExportModelAdmin):
+class ExpertProfileAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [ExpertProfileResource]
     list_display = ["user", "title", "fields_of_expertise", "unit", "active"]
     list_filter = ["active"]
@@ -46,7 +47,7 @@ class ExpertProfileAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Panel)
-class PanelAdmin(ReadOnlyAdmin):
+class PanelAdmin(ScopedAdmin, ReadOnlyAdmin):
     list_display = ["round", "stage", "group", "draw_seed", "created_by", "created_at"]
     list_filter = ["round", "stage"]
 
@@ -60,7 +61,7 @@ class CreditImportForm(forms.Form):
 
 
 @admin.register(CreditCheck)
-class CreditCheckAdmin(ReadOnlyAdmin):
+class CreditCheckAdmin(ScopedAdmin, ReadOnlyAdmin):
     list_display = ["application", "result", "reference", "checked_by", "checked_at"]
     list_filter = ["result"]
     change_list_template = "reviews/admin_credit_changelist.html"
@@ -127,7 +128,7 @@ class CreditCheckAdmin(ReadOnlyAdmin):
         )
 
 
-class ObjectionInline(admin.TabularInline):
+class ObjectionInline(ScopedInline, admin.TabularInline):
     model = Objection
     extra = 0
     can_delete = False
@@ -139,22 +140,22 @@ class ObjectionInline(admin.TabularInline):
 
 
 @admin.register(Publicity)
-class PublicityAdmin(ReadOnlyAdmin):
+class PublicityAdmin(ScopedAdmin, ReadOnlyAdmin):
     list_display = ["round", "stage", "starts_on", "ends_on", "closed_at"]
     inlines = [ObjectionInline]
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnlyAdmin):
+class ObjectionAdmin(ScopedAdmin, ReadOnlyAdmin):
     list_display = ["application", "name", "contact", "status", "lodged_at", "resolved_at"]
     list_filter = ["status"]
 
 
 @admin.register(TieDecision)
-class TieDecisionAdmin(ReadOnlyAdmin):
+class TieDecisionAdmin(ScopedAdmin, ReadOnlyAdmin):
     list_display = ["round", "stage", "group", "reason", "decided_by", "decided_at"]
 
 
 @admin.register(Naming)
-class NamingAdmin(ReadOnlyAdmin):
+class NamingAdmin(ScopedAdmin, ReadOnlyAdmin):
     list_display = ["round", "document_number", "named_on", "named_by"]

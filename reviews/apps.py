@@ -24,19 +24,30 @@ class ReviewsConfig(AppConfig):
 
     def load_demo(self, stdout):
         """Expert profiles for the demo experts (idempotent)."""
-        from portal.models import Unit, User
+        from portal.demo import EXPERT_POOLS
+        from portal.models import Authority, Unit, User
         from reviews.models import ExpertProfile
 
         profiles = {
             "expert_a": ("机械制造、数控加工", "正高级工程师", None),
             "expert_b": ("电气自动化、职业培训", "高级技师", "上海松江精密机械有限公司"),
+            "qingpu_expert": ("智能制造、工业机器人", "正高级工程师", None),
+            "shizhong_expert": ("机械加工、焊接", "高级技师", None),
+            "union_expert": ("机电一体化、技能竞赛", "正高级工程师", None),
         }
         for username, (fields, title, unit_name) in profiles.items():
             user = User.objects.filter(username=username).first()
             if user is None:
                 continue
             unit = Unit.objects.filter(name=unit_name).first() if unit_name else None
+            authority = Authority.objects.filter(code=EXPERT_POOLS[username]).first()
             ExpertProfile.objects.update_or_create(
-                user=user, defaults={"fields_of_expertise": fields, "title": title, "unit": unit}
+                user=user,
+                defaults={
+                    "fields_of_expertise": fields,
+                    "title": title,
+                    "unit": unit,
+                    "authority": authority,
+                },
             )
-        stdout.write("评审：专家库（expert_a、expert_b）")
+        stdout.write("评审：专家库（每个主管机构各自的专家）")

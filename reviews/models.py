@@ -52,6 +52,15 @@ class ExpertProfile(models.Model):
     )
     title = models.CharField(_("职称/技能等级"), max_length=100, blank=True)
     active = models.BooleanField(_("在库"), default=True)
+    # The authority whose pool the expert is in: only its offices draw or assign them.
+    authority = models.ForeignKey(
+        "portal.Authority",
+        verbose_name=_("所属专家库"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="experts",
+    )
 
     class Meta:
         verbose_name = _("专家")

@@ -7,8 +7,11 @@ never lists what its user may not open.
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 
+from applications.models import Application, ApplicationEvent, Attachment, PdfBatch
 from applications.services import ruleset_of
+from portal import scope
 from portal.models import Role
 from portal.roles import assignments_of, has_role
 from reviews import workflow
@@ -18,6 +21,11 @@ __all__ = ["ruleset_of"]  # re-exported: reviews' modules import it from here
 
 def programme_district(application) -> str:
     return ruleset_of(application).identity.district
+
+
+def authority_id_of(application):
+    """The authority running the application's programme (portal.scope: through the round)."""
+    return application.round.version.programme.authority_id
 
 
 def _department_id(application):
@@ -40,18 +48,18 @@ def holds_scope(user, role: str, scope: str, application) -> bool:
         if a.role != role:
             continue
         if role == Role.UNIT_HR and a.unit_id and a.unit_id == application.unit_id:
-            return True
+            return application.status != "draft"  # HR acts once it was sent to the unit
         if role == Role.STREET_REVIEWER and a.region_id and a.region_id == application.street_id:
             return True
         if role == Role.DEPARTMENT_REVIEWER and a.department_id == _department_id(application):
             return a.department_id is not None
         if role == Role.UNION_REVIEWER and a.union_id:
             if scope == "city" and a.union.kind == "city":
-                return True
+                return a.authority_id == authority_id_of(application)
             if scope != "city" and a.union_id == _union_id(application):
                 return True
-        if role in (Role.DISTRICT_OFFICE, Role.FINANCE) and a.region_id:
-            if a.region.kind == "city" or a.region.code == programme_district(application):
+        if role in (Role.DISTRICT_OFFICE, Role.FINANCE) and a.authority_id:
+            if a.authority_id == authority_id_of(application):
                 return True
     return False
 
@@ -69,14 +77,14 @@ def organises_round(user, round_) -> bool:
         return True
     ruleset = round_.version.ruleset
     role = workflow.organiser_role(ruleset.workflow)
+    authority_id = round_.version.programme.authority_id
     for a in assignments_of(user):
-        if a.role != role:
+        if a.role != role or not a.authority_id or a.authority_id != authority_id:
             continue
         if role == Role.UNION_REVIEWER and a.union_id and a.union.kind == "city":
             return True
-        if role == Role.DISTRICT_OFFICE and a.region_id:
-            if a.region.kind == "city" or a.region.code == ruleset.identity.district:
-                return True
+        if role == Role.DISTRICT_OFFICE:
+            return True
     return False
 
 
@@ -153,3 +161,76 @@ rules.add_perm("reviews.decide_application", may_decide)
 rules.add_perm("reviews.view_application", may_view_in_review | is_assigned_expert)
 rules.add_perm("reviews.score_application", is_assigned_expert)
 rules.add_perm("reviews.organise_application", is_organiser)
+
+
+# --- queryset filters (portal.scope) ---------------------------------------------------------
+
+
+def applications_q(user):
+    """Q over Application: what the user may open (the same people as can_view): the organising
+    office, the staff at the stages of its path in their scope, the applicant, the unit's HR
+    once the application was sent to the unit."""
+    from applications.permissions import sent_to_unit_q
+    from reviews.selectors import admin_scope_q  # selectors import this module
+
+    staff = admin_scope_q(user)
+    units = [a.unit_id for a in assignments_of(user) if a.role == Role.UNIT_HR and a.unit_id]
+    found = Q(applicant_id=user.pk)
+    if staff is not None:
+        found |= staff
+    if units:
+        found |= Q(unit_id__in=units) & sent_to_unit_q()
+    return found if getattr(user, "is_authenticated", False) else scope.NOTHING
+
+
+def _register() -> None:
+    from reviews.models import (  # reviews.models is loaded once the app registry is ready
+        CreditCheck,
+        ExpertProfile,
+        Naming,
+        Objection,
+        Panel,
+        Publicity,
+        TieDecision,
+    )
+
+    nothing = lambda user: scope.NOTHING  # noqa: E731
+
+    def office(field):
+        return lambda user: scope.in_ids(field, scope.office_authority_ids(user))
+
+    def of_application(prefix):
+        def q(user):
+            ids = Application.objects.filter(applications_q(user)).values("pk")
+            return Q(**{f"{prefix}__in": ids})
+
+        return q
+
+    scope.register(Application, view=applications_q, change=nothing)
+    scope.register(Attachment, view=of_application("application"), change=nothing)
+    scope.register(ApplicationEvent, view=of_application("application"), change=nothing)
+    scope.register(
+        PdfBatch,
+        view=lambda user: (
+            office("round__version__programme__authority_id")(user) | Q(requested_by_id=user.pk)
+        ),
+        change=nothing,
+    )
+    scope.register(ExpertProfile, view=office("authority_id"))
+    for model in (Panel, Publicity, TieDecision, Naming):
+        scope.register(
+            model, view=office("round__version__programme__authority_id"), change=nothing
+        )
+    scope.register(
+        CreditCheck,
+        view=office("application__round__version__programme__authority_id"),
+        change=nothing,
+    )
+    scope.register(
+        Objection,
+        view=office("publicity__round__version__programme__authority_id"),
+        change=nothing,
+    )
+
+
+_register()

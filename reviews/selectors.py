@@ -72,20 +72,42 @@ def _ids(user, role: str, kind: str) -> list[int]:
     return [getattr(a, f"{kind}_id") for a in assignments_of(user) if a.role == role]
 
 
-def _office_districts(user) -> tuple[bool, set[str]]:
-    """(sees every district, the district codes) of the user's district-office roles."""
-    everywhere, codes = False, set()
+def _version_authorities(user) -> dict[int, int | None]:
+    """{version id: the authority running its programme} (kept on `user` for the request)."""
+    cached = getattr(user, "_review_version_authorities", None)
+    if cached is None:
+        from programmes.models import ProgrammeVersion
+
+        cached = dict(ProgrammeVersion.objects.values_list("id", "programme__authority_id"))
+        if user is not None:
+            user._review_version_authorities = cached
+    return cached
+
+
+def _organises_version(user, version_id: int, ruleset) -> bool:
+    """Whether the user's office (or the city union) runs this version's programme."""
+    authority_id = _version_authorities(user).get(version_id)
+    if authority_id is None:
+        return False
+    organiser = workflow.organiser_role(ruleset.workflow)
     for a in assignments_of(user):
-        if a.role == Role.DISTRICT_OFFICE and a.region_id:
-            if a.region.kind == "city":
-                everywhere = True
-            codes.add(a.region.code)
-    return everywhere, codes
+        if a.authority_id != authority_id or a.role != organiser:
+            continue
+        if organiser == Role.DISTRICT_OFFICE:
+            return True
+        if organiser == Role.UNION_REVIEWER and a.union_id and a.union.kind == "city":
+            return True
+    return False
 
 
-def _city_union(user) -> bool:
+def _city_union(user, version_id: int) -> bool:
+    """A reviewer of the city union, for a version whose programme the city union runs."""
+    authority_id = _version_authorities(user).get(version_id)
     return any(
-        a.role == Role.UNION_REVIEWER and a.union_id and a.union.kind == "city"
+        a.role == Role.UNION_REVIEWER
+        and a.union_id
+        and a.union.kind == "city"
+        and a.authority_id == authority_id
         for a in assignments_of(user)
     )
 
@@ -98,8 +120,6 @@ def stage_scope_q(user) -> Q | None:
     departments = _ids(user, Role.DEPARTMENT_REVIEWER, "department")
     unions = _ids(user, Role.UNION_REVIEWER, "union")
     units = _ids(user, Role.UNIT_HR, "unit")
-    office_everywhere, office_districts = _office_districts(user)
-    city_union = _city_union(user)
     org_filters = {
         "organiser": Q(),
         "street": Q(street_id__in=streets),
@@ -112,10 +132,8 @@ def stage_scope_q(user) -> Q | None:
     parts: list[Q] = []
     for version_id, ruleset in versions_in_use(user).items():
         organiser = workflow.organiser_role(ruleset.workflow)
-        is_organiser = (
-            organiser == Role.DISTRICT_OFFICE
-            and (office_everywhere or ruleset.identity.district in office_districts)
-        ) or (organiser == Role.UNION_REVIEWER and city_union)
+        is_organiser = _organises_version(user, version_id, ruleset)
+        city_union = _city_union(user, version_id)
         codes: dict[str, list[str]] = {}  # which organisation filter -> the stage codes
         for stage in ruleset.workflow.stages:
             role = workflow.acting_role(ruleset.workflow, stage)
@@ -362,17 +380,11 @@ def publicity_listing(publicity) -> list:
 
 def organised_versions(user) -> list[int]:
     """Ids of the rule-set versions (in use by a round) whose programme this user's office runs."""
-    office_everywhere, office_districts = _office_districts(user)
-    city_union = _city_union(user)
-    ids = []
-    for version_id, ruleset in versions_in_use(user).items():
-        organiser = workflow.organiser_role(ruleset.workflow)
-        if (
-            organiser == Role.DISTRICT_OFFICE
-            and (office_everywhere or ruleset.identity.district in office_districts)
-        ) or (organiser == Role.UNION_REVIEWER and city_union):
-            ids.append(version_id)
-    return ids
+    return [
+        version_id
+        for version_id, ruleset in versions_in_use(user).items()
+        if _organises_version(user, version_id, ruleset)
+    ]
 
 
 def admin_scope_q(user) -> Q | None:

@@ -368,6 +368,12 @@ def assign_expert(*, application: Application, expert, by):
     stage = _expert_stage(locked, ruleset)
     if not has_role(expert, "expert"):
         raise ReviewError(_("%(name)s 不是评审专家。") % {"name": expert.display_name})
+    profile = getattr(expert, "expert_profile", None)
+    pool = profile.authority_id if profile is not None else None
+    if pool is not None and pool != locked.round.version.programme.authority_id:
+        raise ReviewError(
+            _("%(name)s 不在本机构的专家库中，不能分配。") % {"name": expert.display_name}
+        )
     if _conflicted(expert, locked):
         raise ReviewError(
             _("%(name)s 与申报人同一单位，应当回避，不能分配。") % {"name": expert.display_name}
@@ -404,7 +410,11 @@ def expert_pool(application: Application) -> list[int]:
     taken = set(
         Assignment.objects.filter(application=application).values_list("expert_id", flat=True)
     )
-    profiles = ExpertProfile.objects.filter(active=True, user__roles__role="expert").distinct()
+    profiles = ExpertProfile.objects.filter(
+        active=True,
+        user__roles__role="expert",
+        authority_id=application.round.version.programme.authority_id,  # the authority's pool
+    ).distinct()
     if application.unit_id:
         profiles = profiles.exclude(unit_id=application.unit_id)
     return sorted(set(profiles.values_list("user_id", flat=True)) - taken)

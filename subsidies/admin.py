@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from portal.admin_scope import ScopedAdmin, ScopedInline
 from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 from subsidies.resources import (
     AssessmentResource,
@@ -29,7 +30,7 @@ class ReadOnlyMixin:
         return False
 
 
-class EventInline(ReadOnlyMixin, admin.TabularInline):
+class EventInline(ScopedInline, ReadOnlyMixin, admin.TabularInline):
     model = AwardEvent
     fields = ["date", "kind", "fields", "reason", "recorded_by", "recorded_at"]
     readonly_fields = fields
@@ -37,7 +38,7 @@ class EventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(ImportExportModelAdmin):
+class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [AwardResource]
     list_display = ["name", "programme", "document_number", "named_on", "term_end", "title", "page"]
     list_filter = ["district", "title", "ruleset_version__programme"]
@@ -74,7 +75,7 @@ class AwardAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class PaymentAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [PaymentResource]
     list_display = ["award", "kind", "period", "due_on", "payee", "amount", "funding", "batch"]
     list_filter = ["funding", "payee", "kind"]
@@ -83,7 +84,7 @@ class PaymentAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class AssessmentAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AssessmentResource]
     list_display = ["award", "code", "due_on", "organiser", "result", "decided_on", "active"]
     list_filter = ["code", "result", "active"]
@@ -92,14 +93,14 @@ class AssessmentAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(PaymentBatch)
-class PaymentBatchAdmin(ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class PaymentBatchAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [PaymentBatchResource]
     list_display = ["period", "funding", "status", "drafted_by", "approved_by", "approved_at"]
     list_filter = ["status", "funding"]
 
 
 @admin.register(PaymentRun)
-class PaymentRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentRunAdmin(ScopedAdmin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "kind",
         "period",

@@ -52,17 +52,40 @@ DEMO_AWARDS = [
         "枣庄市市中区精工机械有限公司",
         [],
     ),
+    (
+        "shanghai-craftsman",
+        "沪工总〔2024〕120号（演示）",
+        date(2024, 12, 20),
+        "demo_zhang",
+        "上海松江精密机械有限公司",
+        [],
+    ),
 ]
+
+# The office that names and records each programme's facts (its authority's organiser).
+OFFICES = {
+    "songjiang-chief-technician": "chen_office",
+    "songjiang-training-base": "chen_office",
+    "qingpu-chief-technician-subsidy": "qingpu_office",
+    "shizhong-chief-technician": "shizhong_office",
+    "shanghai-craftsman": "union_city",
+}
+
+
+BANKS = {
+    "qingpu-chief-technician-subsidy": "中国银行青浦支行",
+    "shizhong-chief-technician": "中国工商银行枣庄市中支行",
+}
 
 
 def load_demo_awards(stdout) -> None:
-    office = User.objects.filter(username="chen_office").first()
-    if office is None:
-        return
     made = 0
     for code, number, named_on, username, unit_name, facts in DEMO_AWARDS:
+        office = User.objects.filter(username=OFFICES[code]).first()
         version = ProgrammeVersion.objects.filter(programme__code=code).order_by("-number").first()
-        if version is None or Award.objects.filter(document_number=number).exists():
+        if office is None or version is None:
+            continue
+        if Award.objects.filter(document_number=number).exists():
             continue
         person = User.objects.filter(username=username).first() if username else None
         unit = Unit.objects.filter(name=unit_name).first()
@@ -75,7 +98,7 @@ def load_demo_awards(stdout) -> None:
             named_on=named_on,
             by=office,
             banks={
-                "person_bank": "中国银行松江支行" if person else "",
+                "person_bank": BANKS.get(code, "中国银行松江支行") if person else "",
                 "person_account": "6217850000012345678" if person else "",
                 "unit_bank": "中国工商银行上海分行" if unit else "",
                 "unit_account": "1001202309000123456" if unit else "",
@@ -88,6 +111,7 @@ def load_demo_awards(stdout) -> None:
                 services.record_assessment(award=award, by=office, on=when, **fields)
         made += 1
     today = timezone.localdate()
-    created, _ = services.run_payments(period=today.strftime("%Y-%m"), by=office)
-    annual, _ = services.run_annual(year=today.year, by=office)
+    # The runs beat would make (every authority); each authority's finance approves its batch.
+    created, _ = services.run_payments(period=today.strftime("%Y-%m"), by=None)
+    annual, _ = services.run_annual(year=today.year, by=None)
     stdout.write(f"待遇：演示命名 {made} 项，发放台账新增 {created + annual} 笔")

@@ -196,34 +196,45 @@ def _insert_rows_portable(rows) -> int:
 
 
 def draft_batches(
-    period: str, fundings: Iterable[str], drafted_by_id: int | None = None
-) -> dict[str, int]:
-    """The draft batch of each funding line for `period` (created when missing), by funding.
+    period: str, keys: Iterable[tuple[int | None, str]], drafted_by_id: int | None = None
+) -> dict[tuple[int | None, str], int]:
+    """The draft batch of each (paying authority, funding line) for `period` (created when
+    missing), by that key.
 
     A batch already approved or paid takes no more rows: they wait for the next run's batch.
     """
-    fundings = sorted(set(fundings))
-    if not fundings:
+    keys = sorted(set(keys), key=lambda k: (k[0] or 0, k[1]))
+    if not keys:
         return {}
     PaymentBatch.objects.bulk_create(
-        [PaymentBatch(period=period, funding=f, drafted_by_id=drafted_by_id) for f in fundings],
-        ignore_conflicts=True,  # the unique (period, funding): another run made it already
+        [
+            PaymentBatch(period=period, authority_id=a, funding=f, drafted_by_id=drafted_by_id)
+            for a, f in keys
+        ],
+        ignore_conflicts=True,  # the unique (authority, period, funding): made already
     )
-    return dict(
-        PaymentBatch.objects.filter(
-            period=period, funding__in=fundings, status=PaymentBatch.Status.DRAFT
-        ).values_list("funding", "id")
-    )
+    found = PaymentBatch.objects.filter(
+        period=period,
+        funding__in={f for _a, f in keys},
+        status=PaymentBatch.Status.DRAFT,
+    ).values_list("authority_id", "funding", "id")
+    return {(a, f): pk for a, f, pk in found if (a, f) in set(keys)}
+
+
+PAYING_AUTHORITY = "award__ruleset_version__programme__authority_id"
 
 
 def attach_to_batches(
     award_ids: list[int], period: str, until: date, drafted_by_id: int | None = None
 ) -> None:
-    """Put the awards' rows not in a batch yet, due by `until`, into the period's draft batches."""
+    """Put the awards' rows not in a batch yet, due by `until`, into the period's draft batches
+    of their paying authority (the awards' programme's) and funding line."""
     waiting = Payment.objects.filter(award_id__in=award_ids, batch__isnull=True, due_on__lte=until)
-    fundings = set(waiting.values_list("funding", flat=True).distinct())
-    for funding, batch_id in draft_batches(period, fundings, drafted_by_id).items():
-        waiting.filter(funding=funding).update(batch_id=batch_id)
+    keys = set(waiting.values_list(PAYING_AUTHORITY, "funding").distinct())
+    for (authority_id, funding), batch_id in draft_batches(period, keys, drafted_by_id).items():
+        waiting.filter(funding=funding, **{PAYING_AUTHORITY: authority_id}).update(
+            batch_id=batch_id
+        )
 
 
 # --- one award -----------------------------------------------------------------------------
@@ -332,9 +343,10 @@ def execute_run(
     chunk (the tests use it to kill a worker half-way).
     """
     window = window_for(run.kind, run.period)
-    ids = list(
-        awards_for(window).order_by("id").values_list("id", "ruleset_version_id", "named_on")
-    )
+    awards = awards_for(window)
+    if run.authority_id is not None:  # an office's run: its own authority's awards
+        awards = awards.filter(ruleset_version__programme__authority_id=run.authority_id)
+    ids = list(awards.order_by("id").values_list("id", "ruleset_version_id", "named_on"))
     PaymentRun.objects.filter(pk=run.pk).update(
         status=PaymentRun.Status.RUNNING,
         started_at=timezone.now(),

@@ -125,6 +125,15 @@ class PaymentBatch(models.Model):
         APPROVED = "approved", _("已审核")
         PAID = "paid", _("已发放")
 
+    # The authority that pays (that of the awards' programme); its finance approves the batch.
+    authority = models.ForeignKey(
+        "portal.Authority",
+        verbose_name=_("付款机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_batches",
+    )
     period = models.CharField(_("期间"), max_length=16)
     funding = models.CharField(_("资金来源"), max_length=40, choices=Funding.choices)
     status = models.CharField(
@@ -155,12 +164,15 @@ class PaymentBatch(models.Model):
         verbose_name_plural = _("发放批次")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "funding"], name="one_batch_per_period_and_fund"
+                fields=["authority", "period", "funding"],
+                name="one_batch_per_authority_period_and_fund",
+                nulls_distinct=False,
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.get_funding_display()}"
+        who = f"{self.authority} " if self.authority_id else ""
+        return f"{who}{self.period} {self.get_funding_display()}"
 
 
 class Payment(models.Model):
@@ -258,6 +270,15 @@ class PaymentRun(models.Model):
         FAILED = "failed", _("失败")
 
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    # The authority whose awards the run covers; None: every authority (beat, the system admin).
+    authority = models.ForeignKey(
+        "portal.Authority",
+        verbose_name=_("主管机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_runs",
+    )
     period = models.CharField(_("期间"), max_length=16)
     until = models.DateField(_("计至"))
     status = models.CharField(

@@ -1,59 +1,86 @@
-"""Who may see and change awards, runs and batches: `rules` predicates, one place.
+"""Who may see and change awards, the ledger, assessments, runs and batches: one place.
 
-The district office and finance act for their district (a city-level assignment for all);
-views check these and the selectors (subsidies.selectors) filter by the same districts, so a
-page never lists what its user may not open. The person named sees their own statement.
+Everything here belongs to an authority (portal.scope): an award through its programme, a
+batch and a run by their `authority` (the paying authority). The office (or, for the craftsman
+round, the city union) and the finance of that authority see them; finance alone approves
+its own authority's batches; the person named sees their own statement. The predicates are
+`rules` permissions; the queryset filters registered with portal.scope are the same decisions
+for lists, so a page, an export or an admin list never holds a row its user may not open.
 """
 
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 
-from portal.models import RegionKind, Role
-from portal.roles import assignments_of
+from portal import scope
 
 
-def districts(user, *roles: str) -> set[str] | None:
-    """The district codes the user acts for in these roles; None means every district."""
-    if getattr(user, "is_superuser", False):
+def office_ids(user):
+    return scope.office_authority_ids(user)
+
+
+def finance_ids(user):
+    return scope.finance_authority_ids(user)
+
+
+def money_ids(user):
+    """Authorities whose awards and money the user sees (office or finance)."""
+    office, finance = office_ids(user), finance_ids(user)
+    if office is None or finance is None:
         return None
-    found: set[str] = set()
-    for a in assignments_of(user):
-        if a.role in roles and a.region_id:
-            if a.region.kind == RegionKind.CITY:
-                return None
-            found.add(a.region.code)
-    return found
+    return office | finance
 
 
-def _acts_for(user, district: str, *roles: str) -> bool:
-    scope = districts(user, *roles)
-    return scope is None or district in scope
+def _in(ids, authority_id) -> bool:
+    return ids is None or authority_id in ids
+
+
+def award_authority_id(award):
+    return award.ruleset_version.programme.authority_id
 
 
 @rules.predicate
 def is_office_of(user, award) -> bool:
-    return _acts_for(user, award.district, Role.DISTRICT_OFFICE)
+    return award is not None and _in(office_ids(user), award_authority_id(award))
 
 
 @rules.predicate
 def is_finance_of(user, award) -> bool:
-    return _acts_for(user, award.district, Role.FINANCE)
+    return award is not None and _in(finance_ids(user), award_authority_id(award))
 
 
 @rules.predicate
 def is_awardee(user, award) -> bool:
-    return award.person_id is not None and award.person_id == user.pk
+    return award is not None and award.person_id is not None and award.person_id == user.pk
 
 
 @rules.predicate
 def is_office(user) -> bool:
-    return districts(user, Role.DISTRICT_OFFICE) != set()
+    return office_ids(user) != set()
 
 
 @rules.predicate
 def is_finance(user) -> bool:
-    return districts(user, Role.FINANCE) != set()
+    return finance_ids(user) != set()
+
+
+@rules.predicate
+def sees_batch(user, batch) -> bool:
+    return batch is not None and _in(money_ids(user), batch.authority_id)
+
+
+@rules.predicate
+def approves_batch(user, batch) -> bool:
+    return batch is not None and _in(finance_ids(user), batch.authority_id)
+
+
+@rules.predicate
+def sees_run(user, run) -> bool:
+    if run is None:
+        return False
+    ids = office_ids(user)
+    return ids is None or (run.authority_id is not None and run.authority_id in ids)
 
 
 may_view_award = is_office_of | is_finance_of | is_awardee
@@ -66,3 +93,49 @@ rules.add_perm("subsidies.manage_award", may_manage_award)
 rules.add_perm("subsidies.run_payments", is_office)
 rules.add_perm("subsidies.view_batches", may_view_batches)
 rules.add_perm("subsidies.approve_batches", may_approve_batches)
+rules.add_perm("subsidies.view_batch", sees_batch)
+rules.add_perm("subsidies.approve_batch", approves_batch & sees_batch)
+rules.add_perm("subsidies.view_run", sees_run)
+
+
+# --- queryset filters (portal.scope) ---------------------------------------------------------
+
+
+def awards_q(user, prefix: str = "") -> Q:
+    staff = scope.in_ids(f"{prefix}ruleset_version__programme__authority_id", money_ids(user))
+    return staff | Q(**{f"{prefix}person_id": user.pk})
+
+
+def office_awards_q(user, prefix: str = "") -> Q:
+    return scope.in_ids(f"{prefix}ruleset_version__programme__authority_id", office_ids(user))
+
+
+def _register() -> None:
+    from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
+
+    register = scope.register
+    register(Award, view=lambda u: awards_q(u), change=lambda u: office_awards_q(u))
+    register(AwardEvent, view=lambda u: awards_q(u, "award__"), change=lambda u: scope.NOTHING)
+    register(
+        Payment,
+        view=lambda u: scope.in_ids(
+            "award__ruleset_version__programme__authority_id", money_ids(u)
+        ),
+        change=lambda u: scope.NOTHING,
+    )
+    register(
+        Assessment, view=lambda u: office_awards_q(u, "award__"), change=lambda u: scope.NOTHING
+    )
+    register(
+        PaymentBatch,
+        view=lambda u: scope.in_ids("authority_id", money_ids(u)),
+        change=lambda u: scope.NOTHING,
+    )
+    register(
+        PaymentRun,
+        view=lambda u: scope.in_ids("authority_id", office_ids(u)),
+        change=lambda u: scope.NOTHING,
+    )
+
+
+_register()

@@ -8,22 +8,24 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from portal.models import Role
+from portal import scope
 from subsidies import ledger, schedules
 from subsidies.models import Assessment, Award, Payment, PaymentBatch, PaymentRun
-from subsidies.permissions import districts
+from subsidies.permissions import money_ids, office_ids
 
 DUE_SOON_DAYS = 60
 
 
-def _in_districts(queryset: QuerySet, scope: set[str] | None, field: str = "district"):
-    return queryset if scope is None else queryset.filter(**{f"{field}__in": scope})
+AUTHORITY = "ruleset_version__programme__authority_id"
+
+
+def _in_authorities(queryset: QuerySet, ids: set[int] | None, field: str = AUTHORITY):
+    return queryset.filter(scope.in_ids(field, ids))
 
 
 def awards_for(user, *, query: str = "", title: str = "") -> QuerySet[Award]:
     """The awards the office or finance user sees, newest naming first."""
-    scope = districts(user, Role.DISTRICT_OFFICE, Role.FINANCE)
-    awards = _in_districts(Award.objects.all(), scope).select_related(
+    awards = _in_authorities(Award.objects.all(), money_ids(user)).select_related(
         "ruleset_version__programme", "unit", "person"
     )
     if query:
@@ -95,9 +97,8 @@ def statement(award: Award, *, today: date) -> Statement:
 
 def assessments_for(user, *, today: date, days: int = DUE_SOON_DAYS):
     """(overdue, due soon) assessments without a result, for the office's districts."""
-    scope = districts(user, Role.DISTRICT_OFFICE)
-    rows = _in_districts(
-        Assessment.objects.filter(active=True, result=""), scope, "award__district"
+    rows = _in_authorities(
+        Assessment.objects.filter(active=True, result=""), office_ids(user), f"award__{AUTHORITY}"
     ).select_related("award__ruleset_version__programme", "award__unit")
     overdue = list(rows.filter(due_on__lt=today).order_by("due_on"))
     soon = list(
@@ -107,13 +108,10 @@ def assessments_for(user, *, today: date, days: int = DUE_SOON_DAYS):
 
 
 def batches_for(user) -> QuerySet[PaymentBatch]:
-    """Batches with the user's districts' rows in them, with counts and totals of those rows."""
-    scope = districts(user, Role.DISTRICT_OFFICE, Role.FINANCE)
-    rows = Q() if scope is None else Q(payments__award__district__in=scope)
+    """The batches of the user's authorities (office or finance), with counts and totals."""
     return (
-        PaymentBatch.objects.annotate(
-            rows=Count("payments", filter=rows), amount=Sum("payments__amount", filter=rows)
-        )
+        _in_authorities(PaymentBatch.objects.all(), money_ids(user), "authority_id")
+        .annotate(rows=Count("payments"), amount=Sum("payments__amount"))
         .filter(rows__gt=0)
         .select_related("drafted_by", "approved_by")
         .order_by("-period", "funding")
@@ -121,13 +119,13 @@ def batches_for(user) -> QuerySet[PaymentBatch]:
 
 
 def batch_rows(user, batch: PaymentBatch) -> QuerySet[Payment]:
-    scope = districts(user, Role.DISTRICT_OFFICE, Role.FINANCE)
     return (
-        _in_districts(batch.payments.all(), scope, "award__district")
+        _in_authorities(batch.payments.all(), money_ids(user), f"award__{AUTHORITY}")
         .select_related("award__person", "award__unit", "award__ruleset_version__programme")
         .order_by("award__name", "kind", "period")
     )
 
 
-def runs(limit: int = 20) -> list[PaymentRun]:
-    return list(PaymentRun.objects.select_related("started_by")[:limit])
+def runs(user, limit: int = 20) -> list[PaymentRun]:
+    """The runs of the user's office's authority (beat's runs, for every authority: the admin)."""
+    return list(scope.visible(user, PaymentRun.objects.select_related("started_by"))[:limit])

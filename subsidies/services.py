@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,7 +163,10 @@ def _recipients(award: Award, *, office: bool = False) -> list[str]:
         )
     if office:
         emails.extend(
-            RoleAssignment.objects.filter(role=Role.DISTRICT_OFFICE, region__code=award.district)
+            RoleAssignment.objects.filter(
+                role=Role.DISTRICT_OFFICE,
+                authority_id=award.ruleset_version.programme.authority_id,
+            )
             .exclude(user__email=None)
             .values_list("user__email", flat=True)
         )
@@ -438,12 +442,17 @@ def order_recovery(
 # --- runs ----------------------------------------------------------------------------------
 
 
-def start_run(*, kind: str, period: str, by=None, enqueue: bool = True) -> PaymentRun:
-    """A run record, and its task queued after commit (the office watches the record)."""
+def start_run(
+    *, kind: str, period: str, by=None, enqueue: bool = True, authority=None
+) -> PaymentRun:
+    """A run record, and its task queued after commit (the office watches the record).
+
+    `authority`: the run covers that authority's awards only (an office's run); None: all."""
     ledger.window_for(kind, period)  # raises RunError for a malformed period
     with transaction.atomic():
         run = PaymentRun.objects.create(
             kind=kind,
+            authority=authority,
             period=period,
             until=ledger.window_for(kind, period).until,
             started_by=by,
@@ -523,6 +532,8 @@ def approve_batch(*, batch: PaymentBatch, by) -> PaymentBatch:
     """Finance approves a drafted batch; never the person who drafted it (four eyes)."""
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if not by.has_perm("subsidies.approve_batch", batch):
+            raise PermissionDenied(_("只能审核本机构的发放批次。"))
         if batch.status != PaymentBatch.Status.DRAFT:
             raise AwardError(_("该批次已审核，不能重复审核。"))
         if batch.drafted_by_id is not None and batch.drafted_by_id == by.pk:
@@ -539,6 +550,8 @@ def approve_batch(*, batch: PaymentBatch, by) -> PaymentBatch:
 def mark_batch_paid(*, batch: PaymentBatch, by) -> PaymentBatch:
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if not by.has_perm("subsidies.approve_batch", batch):
+            raise PermissionDenied(_("只能处理本机构的发放批次。"))
         if batch.status != PaymentBatch.Status.APPROVED:
             raise AwardError(_("只有已审核的批次才能标记为已发放。"))
         batch.status = PaymentBatch.Status.PAID

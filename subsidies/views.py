@@ -24,6 +24,7 @@ from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
 from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
 from subsidies.permissions import (
+    is_finance_of,
     is_office,
     may_approve_batches,
     may_manage_award,
@@ -96,7 +97,7 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "statement": statement,
             "manage": manage,
             "forms": _action_forms(award, bound) if manage else {},
-            "full_identity": manage or may_approve_batches(request.user),
+            "full_identity": manage or is_finance_of(request.user, award),
             "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
@@ -124,7 +125,7 @@ def award_pdf(request, pk: int):
 def _id_number(user, award) -> str:
     if award.person is None or not award.person.id_number:
         return ""
-    if may_manage_award(user, award) or may_approve_batches(user):
+    if may_manage_award(user, award) or is_finance_of(user, award):
         return award.person.id_number
     return mask_id_number(award.person.id_number)
 
@@ -220,7 +221,10 @@ def runs(request):
     if request.method == "POST" and form.is_valid():
         try:
             run = services.start_run(
-                kind=form.cleaned_data["kind"], period=form.cleaned_data["period"], by=request.user
+                kind=form.cleaned_data["kind"],
+                period=form.cleaned_data["period"],
+                by=request.user,
+                authority=_own_authority(request.user),
             )
         except RunError as exc:
             form.add_error("period", str(exc))
@@ -228,22 +232,40 @@ def runs(request):
             return redirect("subsidies:run", pk=run.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(
-        request, "subsidies/runs.html", {"form": form, "runs": selectors.runs()}, status=status
+        request,
+        "subsidies/runs.html",
+        {"form": form, "runs": selectors.runs(request.user)},
+        status=status,
     )
+
+
+def _own_authority(user):
+    """The authority an office's run covers (None, every authority, for the system admin)."""
+    from portal.models import Authority
+    from subsidies.permissions import office_ids
+
+    ids = office_ids(user)
+    return None if ids is None else Authority.objects.filter(pk__in=ids).order_by("pk").first()
+
+
+def _run(user, pk: int) -> PaymentRun:
+    _require(is_office, user)
+    run = get_object_or_404(PaymentRun, pk=pk)
+    if not user.has_perm("subsidies.view_run", run):
+        raise Http404
+    return run
 
 
 @login_required
 def run_detail(request, pk: int):
-    _require(is_office, request.user)
-    run = get_object_or_404(PaymentRun, pk=pk)
+    run = _run(request.user, pk)
     return render(request, "subsidies/run_detail.html", {"run": run})
 
 
 @login_required
 def run_status(request, pk: int):
     """The run's progress for the page that polls it."""
-    _require(is_office, request.user)
-    run = get_object_or_404(PaymentRun, pk=pk)
+    run = _run(request.user, pk)
     return JsonResponse(
         {
             "status": run.status,
@@ -278,9 +300,9 @@ def batches(request):
 def _batch(user, pk: int) -> PaymentBatch:
     _require(may_view_batches, user)
     batch = get_object_or_404(
-        PaymentBatch.objects.select_related("drafted_by", "approved_by"), pk=pk
+        PaymentBatch.objects.select_related("drafted_by", "approved_by", "authority"), pk=pk
     )
-    if not selectors.batch_rows(user, batch).exists():
+    if not user.has_perm("subsidies.view_batch", batch):
         raise Http404
     return batch
 
@@ -296,7 +318,8 @@ def batch_detail(request, pk: int):
             "batch": batch,
             "rows": rows,
             "total": sum((r.amount for r in rows), 0),
-            "may_approve": may_approve_batches(request.user),
+            "may_approve": request.user.has_perm("subsidies.approve_batch", batch),
+            "may_export": batch.status != PaymentBatch.Status.DRAFT,
         },
     )
 
@@ -305,7 +328,9 @@ def batch_detail(request, pk: int):
 @require_POST
 def batch_approve(request, pk: int):
     batch = _batch(request.user, pk)
-    _require(may_approve_batches, request.user)
+    _require(may_approve_batches, request.user)  # a role the user lacks: 403
+    if not request.user.has_perm("subsidies.approve_batch", batch):
+        raise Http404
     try:
         services.approve_batch(batch=batch, by=request.user)
     except services.AwardError as exc:
@@ -320,6 +345,8 @@ def batch_approve(request, pk: int):
 def batch_paid(request, pk: int):
     batch = _batch(request.user, pk)
     _require(may_approve_batches, request.user)
+    if not request.user.has_perm("subsidies.approve_batch", batch):
+        raise Http404
     try:
         services.mark_batch_paid(batch=batch, by=request.user)
     except services.AwardError as exc:
@@ -338,6 +365,8 @@ def batch_export(request, pk: int):
     from openpyxl import Workbook
 
     batch = _batch(request.user, pk)
+    if batch.status == PaymentBatch.Status.DRAFT:
+        raise Http404  # a draft batch is not paid from: its payroll sheet is not offered
     book = Workbook()
     sheet = book.active
     sheet.title = "发放名单"

@@ -11,14 +11,29 @@ from django.utils import timezone
 from PIL import Image
 
 
-@pytest.fixture
-def rounds(demo_people):
-    """One open round per programme (as `make demo` has them), by programme code."""
+def open_every_round():
+    """The demo rounds, each open today: the declaration's tests fill in every programme's form,
+    also those whose text is no longer in force (the demo gives them a past round only)."""
+    from datetime import timedelta
+
     from programmes.models import Round
 
     call_command("load_programmes", stdout=io.StringIO())
     call_command("open_demo_rounds", stdout=io.StringIO())
+    today = timezone.localdate()
+    Round.objects.exclude(status=Round.Status.OPEN).update(
+        status=Round.Status.OPEN,
+        year=today.year,
+        opens_on=today - timedelta(days=7),
+        closes_on=today + timedelta(days=60),
+    )
     return {r.version.programme.code: r for r in Round.objects.select_related("version__programme")}
+
+
+@pytest.fixture
+def rounds(demo_people):
+    """One open round per programme, by programme code."""
+    return open_every_round()
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ CJK font is embedded.
 
 from __future__ import annotations
 
-import io
 import subprocess
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from portal.demo import DEMO_PASSWORD
@@ -100,11 +98,9 @@ CASES = {
 
 @pytest.fixture
 def programme_rounds(demo_people):
-    from programmes.models import Round
+    from tests.applications.conftest import open_every_round
 
-    call_command("load_programmes", stdout=io.StringIO())
-    call_command("open_demo_rounds", stdout=io.StringIO())
-    return {r.version.programme.code: r for r in Round.objects.select_related("version__programme")}
+    return open_every_round()
 
 
 def _sign_in(page, live_server, username):

@@ -74,9 +74,18 @@ def test_a_run_that_fails_is_recorded_as_failed(db, monkeypatch):
     assert (run.status, run.error) == ("failed", "数据库不可用")
 
 
-def test_the_assessments_and_run_pages_are_the_offices(client, login_as, award_for):
+def test_the_assessments_and_run_pages_are_the_offices(client, login_as, award_for, persona):
+    from portal.models import Authority
+
     award_for("songjiang-chief-technician", date(2024, 1, 10))
-    run = services.start_run(kind="monthly", period="2026-01", enqueue=False)
+    # An office's run is its authority's (beat's runs, for every authority, the admin's).
+    run = services.start_run(
+        kind="monthly",
+        period="2026-01",
+        enqueue=False,
+        by=persona("chen_office"),
+        authority=Authority.objects.get(code="songjiang-hrss"),
+    )
     urls = [
         reverse("subsidies:assessments"),
         reverse("subsidies:runs"),

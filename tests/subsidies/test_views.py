@@ -155,16 +155,24 @@ def test_a_malformed_run_period_is_explained(client, login_as, award):
     assert "2026/3" in response.content.decode()
 
 
-def test_the_batches(client, login_as, award):
+def test_the_batches(client, login_as, award, persona):
     batch = PaymentBatch.objects.get()
     for username in EVERYONE:
         for url in (
             reverse("subsidies:batches"),
             reverse("subsidies:batch", args=[batch.pk]),
-            reverse("subsidies:batch_export", args=[batch.pk]),
         ):
             code = status_of(client, login_as, username, url)
             assert code == (200 if username in OFFICE | FINANCE else 403), (username, url)
+    # The payroll sheet is offered only once the batch is approved (issue 12, 4.).
+    export = reverse("subsidies:batch_export", args=[batch.pk])
+    for username in EVERYONE:
+        code = status_of(client, login_as, username, export)
+        assert code == (404 if username in OFFICE | FINANCE else 403), username
+    services.approve_batch(batch=batch, by=persona("sun_finance"))
+    for username in EVERYONE:
+        code = status_of(client, login_as, username, export)
+        assert code == (200 if username in OFFICE | FINANCE else 403), username
 
 
 def test_approving_a_batch(client, login_as, award):
@@ -199,8 +207,9 @@ def test_four_eyes_the_drafter_may_not_approve(award_for, persona):
 
 
 def test_the_payroll_export_has_chinese_headers_and_full_numbers(client, login_as, award):
-    login_as("sun_finance")
+    finance = login_as("sun_finance")
     batch = PaymentBatch.objects.get()
+    services.approve_batch(batch=batch, by=finance)
     response = client.get(reverse("subsidies:batch_export", args=[batch.pk]))
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
