@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications import declaration
+from applications import declaration, gate
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -277,17 +277,15 @@ def submit_application(*, application: Application, by, on: date | None = None):
             submitted_at=timezone.now(),
             submitted_by=by,
         )
-        from_status, from_stage = application.status, application.stage
-        application.status = Application.Status.IN_REVIEW
         application.submitted_at = timezone.now()
-        application.save(update_fields=["status", "submitted_at", "updated_at"])
-        ApplicationEvent.record(
+        application.save(update_fields=["submitted_at", "updated_at"])
+        gate.move(
             application,
+            status=Application.Status.IN_REVIEW,
             by=by,
             action="submitted",
             note=f"提交第{number}版",
-            from_status=from_status,
-            from_stage=from_stage,
+            stage_entered=False,
         )
         from reviews import services as review_services
 
@@ -312,16 +310,13 @@ def withdraw_application(*, application: Application, by, reason: str = "") -> A
             Application.Status.WITHDRAWN,
         ):
             raise ApplicationError("该申报已办结，不能撤回。")
-        from_status = application.status
-        application.status = Application.Status.WITHDRAWN
-        application.save(update_fields=["status", "updated_at"])
-        ApplicationEvent.record(
+        gate.move(
             application,
+            status=Application.Status.WITHDRAWN,
             by=by,
             action="withdrawn",
             note=reason,
-            from_status=from_status,
-            from_stage="",
+            stage_entered=False,
         )
     return application
 
