@@ -140,6 +140,19 @@ def move(
     )
 
 
+def create_draft(*, ruleset, **fields) -> Application:
+    """A new application: a draft standing on its rule set's first stage (the filling-in)."""
+    return Application.objects.create(
+        status=S.DRAFT, stage=ruleset.workflow.stages[0].code, **fields
+    )
+
+
+def copy_state(target: Application, source: Application) -> None:
+    """Copy what the gate wrote on the locked row onto the caller's instance (in memory)."""
+    for name in ("status", "stage", "stage_entered_at"):
+        setattr(target, name, getattr(source, name))
+
+
 # --- the unit-side requirements (Nomination lives in this app) -------------------------------
 
 
@@ -158,7 +171,7 @@ def unit_discussion_done(application: Application, leaving: Leaving) -> str | No
     channel = next(
         (c for c in leaving.ruleset.eligibility.channels if c.code == application.channel), None
     )
-    if channel and channel.cap_per_unit and channel.cap_severity == "fail" and application.unit_id:
+    if channel and channel.cap_per_unit and application.unit_id:
         from applications.models import Nomination
 
         used = (

@@ -113,7 +113,8 @@ def start_application(*, round, by, channel: str, unit=None, today: date | None 
             )
     try:
         with transaction.atomic():
-            application = Application.objects.create(
+            application = gate.create_draft(
+                ruleset=ruleset,
                 round=round,
                 applicant=by,
                 unit=unit,
@@ -121,7 +122,6 @@ def start_application(*, round, by, channel: str, unit=None, today: date | None 
                 street=getattr(unit, "street", None),
                 department=getattr(unit, "department", None),
                 union=getattr(unit, "union", None),
-                stage=ruleset.workflow.stages[0].code,
             )
             ApplicationEvent.record(
                 application,

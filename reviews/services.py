@@ -54,8 +54,7 @@ def _locked(application: Application) -> Application:
 
 
 def _sync(target: Application, source: Application) -> None:
-    for name in ("status", "stage", "stage_entered_at"):
-        setattr(target, name, getattr(source, name))
+    gate.copy_state(target, source)
 
 
 def _stage_title(ruleset, code: str) -> str:
@@ -528,27 +527,27 @@ def _locked_assignment(assignment):
 @transaction.atomic
 def recuse(*, assignment, by, reason: str):
     """The expert declares a conflict of interest: recused, and the office asked to reassign."""
-    locked = _locked_assignment(assignment)
-    if locked.expert_id != by.pk:
+    assignment_row = _locked_assignment(assignment)
+    if assignment_row.expert_id != by.pk:
         raise PermissionDenied(_("只能对分配给自己的评审申明回避。"))
-    if locked.status == locked.Status.RECUSED:
+    if assignment_row.status == assignment_row.Status.RECUSED:
         raise ReviewError(_("您已申明回避。"))
-    sheet = getattr(locked, "sheet", None)
+    sheet = getattr(assignment_row, "sheet", None)
     if sheet is not None and sheet.submitted:
         raise ReviewError(_("评分已提交，如需回避请联系区人社局。"))
     if not reason.strip():
         raise ReviewError(_("请说明需要回避的原因。"))
-    locked.status = locked.Status.RECUSED
-    locked.recusal_reason = reason.strip()
-    locked.recused_at = timezone.now()
-    locked.save(update_fields=["status", "recusal_reason", "recused_at"])
-    application = locked.application
+    assignment_row.status = assignment_row.Status.RECUSED
+    assignment_row.recusal_reason = reason.strip()
+    assignment_row.recused_at = timezone.now()
+    assignment_row.save(update_fields=["status", "recusal_reason", "recused_at"])
+    application = assignment_row.application
     ApplicationEvent.record(
         application,
         by=by,
         action="expert_recused",
         internal_note=_("专家 %(name)s 申明回避：%(reason)s")
-        % {"name": by.display_name, "reason": locked.recusal_reason},
+        % {"name": by.display_name, "reason": assignment_row.recusal_reason},
     )
     notify(
         recipients=organiser_emails(application),
@@ -557,10 +556,10 @@ def recuse(*, assignment, by, reason: str):
         % {
             "name": by.display_name,
             "applicant": application.applicant.display_name,
-            "reason": locked.recusal_reason,
+            "reason": assignment_row.recusal_reason,
         },
     )
-    return locked
+    return assignment_row
 
 
 @transaction.atomic
@@ -919,30 +918,30 @@ def resolve_objection(*, objection, by, upheld: bool, resolution: str):
     """The office resolves an objection; an upheld one removes the candidate."""
     from reviews.models import Objection
 
-    locked = (
+    objection_row = (
         Objection.objects.select_for_update(of=("self",))
         .select_related("publicity", "application__round__version")
         .get(pk=objection.pk)
     )
-    _require_organiser(by, locked.application)
-    if locked.status != Objection.Status.OPEN:
+    _require_organiser(by, objection_row.application)
+    if objection_row.status != Objection.Status.OPEN:
         raise ReviewError(_("该异议已处理。"))
     if not resolution.strip():
         raise ReviewError(_("请填写处理意见。"))
-    locked.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-    locked.resolution = resolution.strip()
-    locked.resolved_by = by
-    locked.resolved_at = timezone.now()
-    locked.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    objection_row.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection_row.resolution = resolution.strip()
+    objection_row.resolved_by = by
+    objection_row.resolved_at = timezone.now()
+    objection_row.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     if upheld:
         decide(
-            application=locked.application,
-            stage=locked.publicity.stage,
+            application=objection_row.application,
+            stage=objection_row.publicity.stage,
             outcome="reject",
             by=by,
-            note=_("公示异议经核实成立：%(r)s") % {"r": locked.resolution},
+            note=_("公示异议经核实成立：%(r)s") % {"r": objection_row.resolution},
         )
-    return locked
+    return objection_row
 
 
 @transaction.atomic

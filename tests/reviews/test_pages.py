@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from subsidies.models import Award
 from django.urls import reverse
 from django.utils import timezone
 
 from programmes.selectors import working_day_calendar
 from reviews import services
 from reviews.models import Assignment, Objection, Publicity
+from subsidies.models import Award
 
 
 @pytest.fixture
@@ -144,7 +143,9 @@ def test_office_round_page_ranks_and_names(
     # this test moved the application past stages by hand (app.stage = ...): the gate names no
     # one whose earlier stages were not passed, and says which (the e2e test names for real)
     body = response.content.decode()
-    assert response.status_code == 400 and "以下阶段尚未通过" in body and "专家按评价指标评分" in body
+    assert (
+        response.status_code == 400 and "以下阶段尚未通过" in body and "专家按评价指标评分" in body
+    )
     app.refresh_from_db()
     assert app.status == "approved"
     assert not Award.objects.filter(application=app).exists()

@@ -29,7 +29,11 @@ def test_submission_starts_at_the_unit_and_the_path_follows_the_rule_set(
     app = make_application(songjiang)
     assert (app.status, app.stage) == ("in_review", "unit_discussion")
     record_discussion(
-        application=app, by=persona("wang_hr"), discussed_on=date.today(), note="同意", outcome="pass"
+        application=app,
+        by=persona("wang_hr"),
+        discussed_on=date.today(),
+        note="同意",
+        outcome="pass",
     )
     app.refresh_from_db()
     assert app.stage == "internal_publicity"
