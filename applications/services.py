@@ -163,11 +163,12 @@ def precheck(application: Application, *, on: date | None = None) -> list:
     ruleset = ruleset_of(application)
     facts = declaration.facts_from_data(ruleset, application.data, unit=application.unit)
     try:
-        return eligibility.evaluate(
-            eligibility_for(application.round),
+        return eligibility.assess(
+            ruleset,
             facts,
             on=on or timezone.localdate(),
             channel=application.channel,
+            eligibility=eligibility_for(application.round),
         )
     except ValueError as exc:  # a stored value the facts model refuses
         return [eligibility.CheckResult("facts", "fail", str(exc), "", ())]

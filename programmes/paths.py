@@ -82,3 +82,11 @@ def publicity_stage(stages: Sequence[Stage], code: str | None = None) -> Stage |
     if public:
         return public[0]
     return next((s for s in stages if s.kind in PUBLICITY_KINDS), None)
+
+
+def publicity_working_days(stage: Stage) -> int | None:
+    """The working days a publicity stage lasts (the default where the rule set gives no
+    length); None for a stage counted in calendar days and for other kinds."""
+    if stage.kind not in PUBLICITY_KINDS or stage.days:
+        return None
+    return stage.working_days or DEFAULT_PUBLICITY_WORKING_DAYS
