@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications import declaration
+from applications import declaration, gate
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -118,7 +118,8 @@ def start_application(
             )
     try:
         with transaction.atomic():
-            application = Application.objects.create(
+            application = gate.create_draft(
+                ruleset=ruleset,
                 round=round,
                 applicant=by,
                 unit=unit,
@@ -126,7 +127,6 @@ def start_application(
                 street=getattr(unit, "street", None) or street,
                 department=getattr(unit, "department", None),
                 union=getattr(unit, "union", None),
-                stage=ruleset.workflow.stages[0].code,
             )
             ApplicationEvent.record(
                 application,
@@ -168,11 +168,12 @@ def precheck(application: Application, *, on: date | None = None) -> list:
     ruleset = ruleset_of(application)
     facts = declaration.facts_from_data(ruleset, application.data, unit=application.unit)
     try:
-        return eligibility.evaluate(
-            eligibility_for(application.round),
+        return eligibility.assess(
+            ruleset,
             facts,
             on=on or timezone.localdate(),
             channel=application.channel,
+            eligibility=eligibility_for(application.round),
         )
     except ValueError as exc:  # a stored value the facts model refuses
         return [eligibility.CheckResult("facts", "fail", str(exc), "", ())]
@@ -282,17 +283,15 @@ def submit_application(*, application: Application, by, on: date | None = None):
             submitted_at=timezone.now(),
             submitted_by=by,
         )
-        from_status, from_stage = application.status, application.stage
-        application.status = Application.Status.IN_REVIEW
         application.submitted_at = timezone.now()
-        application.save(update_fields=["status", "submitted_at", "updated_at"])
-        ApplicationEvent.record(
+        application.save(update_fields=["submitted_at", "updated_at"])
+        gate.move(
             application,
+            status=Application.Status.IN_REVIEW,
             by=by,
             action="submitted",
             note=f"提交第{number}版",
-            from_status=from_status,
-            from_stage=from_stage,
+            stage_entered=False,
         )
         from reviews import services as review_services
 
@@ -317,16 +316,13 @@ def withdraw_application(*, application: Application, by, reason: str = "") -> A
             Application.Status.WITHDRAWN,
         ):
             raise ApplicationError("该申报已办结，不能撤回。")
-        from_status = application.status
-        application.status = Application.Status.WITHDRAWN
-        application.save(update_fields=["status", "updated_at"])
-        ApplicationEvent.record(
+        gate.move(
             application,
+            status=Application.Status.WITHDRAWN,
             by=by,
             action="withdrawn",
             note=reason,
-            from_status=from_status,
-            from_stage="",
+            stage_entered=False,
         )
     return application
 

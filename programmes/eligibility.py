@@ -733,6 +733,34 @@ def evaluate(
     return results
 
 
+def policy_in_force(identity, *, on: date) -> CheckResult:
+    """`policy_in_force`: the text must be in force on the application's date (fail, no
+    exception): from `in_force_from` (青人社〔2020〕54号 九1: 自2021年1月1日起施行) to
+    `in_force_until` (市中政办字〔2020〕33号 第十六条: 有效期至2025年12月31日)."""
+    source = identity.in_force_source or ""
+    start, end = identity.in_force_from, identity.in_force_until
+    if on < start:
+        message = f"申报日期 {on} 早于政策施行日期 {start}"
+        return CheckResult("policy_in_force", "fail", message, source)
+    if end is not None and on > end:
+        message = f"申报日期 {on} 已超过政策有效期（至 {end}）"
+        return CheckResult("policy_in_force", "fail", message, source)
+    window = f"{start} 起" + (f"至 {end}" if end else "")
+    return CheckResult("policy_in_force", "pass", f"政策在有效期内（{window}）", source)
+
+
+def assess(
+    ruleset, facts: ApplicantFacts | dict, *, on: date, channel: str | None = None, eligibility=None
+) -> list[CheckResult]:
+    """The eligibility of an application, the same for `simulate` and the live pre-check: the
+    text in force on `on`, then the rule set's checks (`eligibility`: the round's copy of the
+    rule set's section, with the round's own dates, when given)."""
+    return [
+        policy_in_force(ruleset.identity, on=on),
+        *evaluate(eligibility or ruleset.eligibility, facts, on=on, channel=channel),
+    ]
+
+
 def eligible(results: Iterable[CheckResult]) -> bool:
     """True when no check failed (warnings need a written reason, not a refusal)."""
     return all(r.result != "fail" for r in results)

@@ -8,6 +8,8 @@ Facts added beyond SCENARIOS.md (documented here, used by the rule sets):
 - `unit_kind`: the kind of the employing unit (`enterprise`, `public_institution`, ...). The
   workflow routes on it (沪松人社规〔2024〕1号 四(二): enterprise candidates go through the street,
   public-institution candidates through their competent department); no check reads it.
+- `has_competent_department`: the unit has a competent department (主管部门) and reports through
+  it; routes 青浦 (青人社〔2020〕54号 六(三)2) as `organisation.via_competent_department` does.
 - `organisation.via_competent_department`: the applying unit reports to its competent department
   (a member of the working group) rather than to its town or street (青人社〔2020〕54号 六(三)2);
   routing only.
@@ -168,6 +170,7 @@ class ApplicantFacts(_Facts):
         ]
         | None
     ) = None
+    has_competent_department: bool | None = None
 
 
 FACT_NAMES: tuple[str, ...] = tuple(ApplicantFacts.model_fields)

@@ -11,8 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from programmes import paths
 from programmes.calendar import UnknownCalendarYear, WorkingDayCalendar
-from programmes.eligibility import evaluate
+from programmes.eligibility import assess
 from programmes.facts import ApplicantFacts, parse_facts
 from programmes.retirement import retirement_date
 from subsidies import schedules
@@ -161,14 +162,8 @@ def simulate(scenario: Scenario, ruleset, calendar: WorkingDayCalendar, *, versi
     Raises ScenarioError for what the rule set cannot take (a publicity stage it does not
     have, a date in a year the calendar does not know).
     """
-    checks = evaluate(
-        ruleset.eligibility, scenario.applicant, on=scenario.applied_on, channel=scenario.channel
-    )
-    stages = [
-        stage
-        for stage in ruleset.workflow.stages
-        if not stage.channels or scenario.channel is None or scenario.channel in stage.channels
-    ]
+    checks = assess(ruleset, scenario.applicant, on=scenario.applied_on, channel=scenario.channel)
+    stages = paths.path(ruleset.workflow, route_of_facts(scenario.applicant, scenario.channel))
     retirement = None
     if RETIREMENT_CHECKS & {check.code for check in ruleset.eligibility.checks}:
         facts = scenario.applicant
@@ -181,7 +176,7 @@ def simulate(scenario: Scenario, ruleset, calendar: WorkingDayCalendar, *, versi
         if event.event == "publicity_start":
             stage = _publicity_stage(stages, event.fields.get("stage"))
             try:
-                ends = calendar.add_working_days(event.date, stage.working_days)
+                ends = paths.publicity_end(stage, event.date, calendar)
             except UnknownCalendarYear as exc:
                 raise ScenarioError(str(exc)) from exc
             deadlines.append(
@@ -233,7 +228,7 @@ def simulate(scenario: Scenario, ruleset, calendar: WorkingDayCalendar, *, versi
                 "stage": stage.code,
                 "kind": stage.kind,
                 "role": stage.role,
-                "working_days": stage.working_days if stage.kind in PUBLICITY_KINDS else None,
+                "working_days": paths.publicity_working_days(stage),
             }
             for stage in stages
         ],
@@ -258,21 +253,27 @@ def simulate(scenario: Scenario, ruleset, calendar: WorkingDayCalendar, *, versi
     }
 
 
-PUBLICITY_KINDS = {"publicity", "internal_publicity"}
+PUBLICITY_KINDS = paths.PUBLICITY_KINDS
+
+
+def route_of_facts(facts: ApplicantFacts, channel: str | None) -> paths.Route:
+    """The route the live portal takes from an application's unit (reviews.permissions.route_of),
+    from the scenario's facts: `unit_kind` (or the organisation's kind) and
+    `has_competent_department` (or the organisation's `via_competent_department`)."""
+    organisation = facts.organisation
+    unit_kind = facts.unit_kind or (organisation.kind if organisation else None)
+    via = facts.has_competent_department
+    if via is None and organisation is not None:
+        via = organisation.via_competent_department
+    return paths.Route(channel=channel, unit_kind=unit_kind, via_competent_department=bool(via))
 
 
 def _publicity_stage(stages, code: str | None):
-    candidates = [s for s in stages if s.kind in PUBLICITY_KINDS and s.working_days]
+    stage = paths.publicity_stage(stages, code)
+    if stage is not None:
+        return stage
     if code:
-        for stage in stages:
-            if stage.code == code:
-                if not stage.working_days:
-                    raise ScenarioError(f"阶段“{code}”不是按工作日计算的公示阶段")
-                return stage
-        raise ScenarioError(f"规则中没有名为“{code}”的阶段")
-    public = [s for s in candidates if s.kind == "publicity"]
-    if public:
-        return public[0]
-    if candidates:
-        return candidates[0]
+        if any(s.code == code for s in stages):
+            raise ScenarioError(f"阶段“{code}”不是公示阶段")
+        raise ScenarioError(f"该申报的流程中没有名为“{code}”的阶段")
     raise ScenarioError("该项目的流程中没有公示阶段")

@@ -9,7 +9,9 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from portal.models import Role
         from portal.workbench import register_panel
-        from reviews import panels, permissions  # noqa: F401  (registers the rules)
+        from reviews import panels, permissions, requirements  # noqa: F401  (registers the rules)
+
+        requirements.register()
 
         for role in (
             Role.STREET_REVIEWER,

@@ -59,8 +59,21 @@ class DecisionForm(forms.Form):
     )
     stage = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, outcomes=(), field_choices=(), recorded_for="", **kwargs):
+    def __init__(
+        self, *args, outcomes=(), field_choices=(), recorded_for="", publicity_dates=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if publicity_dates:  # an internal publicity: the gate needs its dates to pass it
+            for name, label in (
+                ("publicity_starts_on", _("公示开始日期")),
+                ("publicity_ends_on", _("公示结束日期")),
+            ):
+                self.fields[name] = forms.DateField(
+                    label=label,
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                    error_messages={"invalid": _("请输入有效日期（YYYY-MM-DD）。")},
+                )
         self.fields["outcome"].choices = [(o, OUTCOME_LABELS[o]) for o in outcomes]
         self.recorded_for = recorded_for
         if recorded_for:  # a group's or a leading office's decision, recorded by the office

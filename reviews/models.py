@@ -239,6 +239,38 @@ class TieDecision(models.Model):
         return f"{self.round}·{self.stage}"
 
 
+class StageRanking(models.Model):
+    """An expert stage closed by the office with its ranking: the ranks against the quota and
+    who was selected (ties decided by a TieDecision). The gate lets an application pass an
+    expert stage only when such a ranking selected it."""
+
+    round = models.ForeignKey(
+        "programmes.Round",
+        verbose_name=_("申报批次"),
+        on_delete=models.CASCADE,
+        related_name="stage_rankings",
+    )
+    stage = models.CharField(_("评审阶段"), max_length=64)
+    group = models.CharField(_("评审组别"), max_length=64, blank=True)
+    quota = models.PositiveIntegerField(_("名额"), null=True, blank=True)
+    ranks = models.JSONField(_("排名"), default=dict)
+    selected = models.JSONField(_("入选"), default=list)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("结束时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评审排名")
+        verbose_name_plural = _("评审排名")
+
+    def __str__(self) -> str:
+        return f"{self.round}·{self.stage}"
+
+
 class CreditCheck(models.Model):
     """A candidate's public-credit result, as the office recorded or imported it."""
 

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import gate
 from applications.models import Application, ApplicationEvent
 from portal.notifications import notify
+from programmes import paths
 from reviews import workflow
 from reviews.models import FieldReason
 from reviews.permissions import can_decide_at, route_of, ruleset_of
@@ -52,8 +54,7 @@ def _locked(application: Application) -> Application:
 
 
 def _sync(target: Application, source: Application) -> None:
-    for name in ("status", "stage", "stage_entered_at"):
-        setattr(target, name, getattr(source, name))
+    gate.copy_state(target, source)
 
 
 def _stage_title(ruleset, code: str) -> str:
@@ -84,6 +85,14 @@ def _tell_stage_actors(application: Application, stage) -> None:
     )
 
 
+def _move(locked: Application, **kwargs) -> ApplicationEvent:
+    """Every status or stage change goes through the gate; its refusal is a ReviewError."""
+    try:
+        return gate.move(locked, **kwargs)
+    except gate.GateRefused as exc:
+        raise ReviewError(exc.message) from None
+
+
 @transaction.atomic
 def start_review(*, application: Application, by) -> Application:
     """Put a just-submitted application on the first stage of its path (called by
@@ -91,18 +100,16 @@ def start_review(*, application: Application, by) -> Application:
     locked = _locked(application)
     ruleset = ruleset_of(locked)
     stage = workflow.first_stage(ruleset.workflow, route_of(locked))
-    previous_status, previous_stage = locked.status, locked.stage
-    locked.status = workflow.status_on_entering(stage)
-    locked.stage = stage.code
-    locked.stage_entered_at = timezone.now()
-    locked.save(update_fields=["status", "stage", "stage_entered_at", "updated_at"])
-    ApplicationEvent.record(
+    filled_in = ruleset.stage(locked.stage) if locked.stage else None
+    _move(
         locked,
+        status=workflow.status_on_entering(stage),
+        stage=stage.code,
+        leaving=filled_in
+        and gate.Leaving(stage=filled_in, ruleset=ruleset, on=timezone.localdate()),
         by=by,
         action="review_started",
         note=_("进入“%(stage)s”") % {"stage": stage.title},
-        from_status=previous_status,
-        from_stage=previous_stage,
     )
     _tell_stage_actors(locked, stage)
     _sync(application, locked)
@@ -116,16 +123,12 @@ def resume_after_revision(*, application: Application, by) -> Application:
     if locked.status not in (Application.Status.RETURNED, Application.Status.IN_REVIEW):
         raise ReviewError(_("该申报不在退回修改状态，无法重新提交审核。"))
     ruleset = ruleset_of(locked)
-    previous_status = locked.status
-    locked.status = Application.Status.IN_REVIEW
-    locked.stage_entered_at = timezone.now()
-    locked.save(update_fields=["status", "stage_entered_at", "updated_at"])
-    ApplicationEvent.record(
+    _move(
         locked,
+        status=Application.Status.IN_REVIEW,
         by=by,
         action="resubmitted",
         note=_("修改后重新提交，回到“%(stage)s”") % {"stage": _stage_title(ruleset, locked.stage)},
-        from_status=previous_status,
     )
     if ruleset.stage(locked.stage) is not None:
         _tell_stage_actors(locked, ruleset.stage(locked.stage))
@@ -156,6 +159,9 @@ def decide(
     note: str = "",
     field_reasons: dict[str, str] | None = None,
     internal_note: str = "",
+    meeting: str = "",
+    publicity_dates=(None, None),
+    on=None,
 ) -> Decision:
     """Record a decision at `stage` (the stage the decider saw).
 
@@ -197,34 +203,43 @@ def decide(
     if outcome == "reject" and not note.strip():
         raise ReviewError(_("不通过须写明理由。"))
 
-    previous_status, previous_stage = locked.status, locked.stage
-    now = timezone.now()
-    if outcome == "pass":
-        following = workflow.next_stage(ruleset.workflow, route_of(locked), stage)
-        if following is None:
-            raise ReviewError(_("该阶段之后没有下一阶段。"))
-        locked.status = workflow.status_on_entering(following)
-        locked.stage = following.code
-    elif outcome == "return":
-        locked.status = Application.Status.RETURNED
-    else:
-        locked.status = Application.Status.REJECTED
-    locked.stage_entered_at = now
-    locked.save(update_fields=["status", "stage", "stage_entered_at", "updated_at"])
-
     labelled = {key: (_field_label(ruleset, key), reason) for key, reason in reasons.items()}
     full_note = note.strip()
     if labelled:
         lines = [f"{label}：{reason}" for label, reason in labelled.values()]
         full_note = "\n".join(([full_note] if full_note else []) + lines)
-    event = ApplicationEvent.record(
+    if outcome == "pass":
+        following = workflow.next_stage(ruleset.workflow, route_of(locked), stage)
+        if following is None:
+            raise ReviewError(_("该阶段之后没有下一阶段。"))
+        starts_on, ends_on = publicity_dates or (None, None)
+        if current.kind == "internal_publicity" and starts_on and ends_on:
+            # the dates given with the decision are the record the gate reads (rolled back
+            # with the decision when the gate refuses)
+            from applications.models import Nomination
+
+            nomination, _created = Nomination.objects.get_or_create(application=locked)
+            nomination.publicity_starts_on, nomination.publicity_ends_on = starts_on, ends_on
+            nomination.save(update_fields=["publicity_starts_on", "publicity_ends_on"])
+        leaving = gate.Leaving(
+            stage=current, ruleset=ruleset, on=on or timezone.localdate(), meeting=meeting
+        )
+        target = {
+            "status": workflow.status_on_entering(following),
+            "stage": following.code,
+            "leaving": leaving,
+        }
+    elif outcome == "return":
+        target = {"status": Application.Status.RETURNED}
+    else:
+        target = {"status": Application.Status.REJECTED}
+    event = _move(
         locked,
+        **target,
         by=by,
         action=ACTIONS[outcome],
         note=full_note,
         internal_note=internal_note,
-        from_status=previous_status,
-        from_stage=previous_stage,
     )
     FieldReason.objects.bulk_create(
         FieldReason(event=event, field=key, label=label, reason=reason)
@@ -522,27 +537,27 @@ def _locked_assignment(assignment):
 @transaction.atomic
 def recuse(*, assignment, by, reason: str):
     """The expert declares a conflict of interest: recused, and the office asked to reassign."""
-    locked = _locked_assignment(assignment)
-    if locked.expert_id != by.pk:
+    assignment_row = _locked_assignment(assignment)
+    if assignment_row.expert_id != by.pk:
         raise PermissionDenied(_("只能对分配给自己的评审申明回避。"))
-    if locked.status == locked.Status.RECUSED:
+    if assignment_row.status == assignment_row.Status.RECUSED:
         raise ReviewError(_("您已申明回避。"))
-    sheet = getattr(locked, "sheet", None)
+    sheet = getattr(assignment_row, "sheet", None)
     if sheet is not None and sheet.submitted:
         raise ReviewError(_("评分已提交，如需回避请联系区人社局。"))
     if not reason.strip():
         raise ReviewError(_("请说明需要回避的原因。"))
-    locked.status = locked.Status.RECUSED
-    locked.recusal_reason = reason.strip()
-    locked.recused_at = timezone.now()
-    locked.save(update_fields=["status", "recusal_reason", "recused_at"])
-    application = locked.application
+    assignment_row.status = assignment_row.Status.RECUSED
+    assignment_row.recusal_reason = reason.strip()
+    assignment_row.recused_at = timezone.now()
+    assignment_row.save(update_fields=["status", "recusal_reason", "recused_at"])
+    application = assignment_row.application
     ApplicationEvent.record(
         application,
         by=by,
         action="expert_recused",
         internal_note=_("专家 %(name)s 申明回避：%(reason)s")
-        % {"name": by.display_name, "reason": locked.recusal_reason},
+        % {"name": by.display_name, "reason": assignment_row.recusal_reason},
     )
     notify(
         recipients=organiser_emails(application),
@@ -551,10 +566,10 @@ def recuse(*, assignment, by, reason: str):
         % {
             "name": by.display_name,
             "applicant": application.applicant.display_name,
-            "reason": locked.recusal_reason,
+            "reason": assignment_row.recusal_reason,
         },
     )
-    return locked
+    return assignment_row
 
 
 @transaction.atomic
@@ -770,6 +785,17 @@ def close_expert_stage(
         decision.tied.set(ranking.tied)
         decision.chosen.set([k for k in ranking.tied if k in selected])
     ranks = {r.key: r.rank for r in ranking.ranked}
+    from reviews.models import StageRanking
+
+    StageRanking.objects.create(
+        round=round_,
+        stage=stage,
+        group=group,
+        quota=quota if quota is not None else (round_.quota if not group else None),
+        ranks={str(k): v for k, v in ranks.items()},
+        selected=sorted(int(k) for k in selected),
+        closed_by=by,
+    )
     for pk, (app, agg, _sheets) in info.items():
         note = _("评审得分 %(score)s，排名第 %(rank)s") % {"score": agg.value, "rank": ranks[pk]}
         if pk in selected:
@@ -783,9 +809,7 @@ def close_expert_stage(
 
 # --- credit check, publicity, objections, naming ------------------------------------------------
 
-# Publicity length where the rule set gives none (青浦, 上海工匠, 培养基地): five working days,
-# the length the Songjiang and Shizhong texts set.
-DEFAULT_PUBLICITY_WORKING_DAYS = 5
+DEFAULT_PUBLICITY_WORKING_DAYS = paths.DEFAULT_PUBLICITY_WORKING_DAYS
 
 
 def _at_stage_kind(application: Application, ruleset, kind: str):
@@ -830,15 +854,7 @@ def record_credit_check(*, application: Application, result: str, reference: str
     return check
 
 
-def publicity_end(stage, starts_on, calendar):
-    """The last day of a publicity period: working days by the calendar, or calendar days."""
-    from datetime import timedelta
-
-    if stage.days:
-        return starts_on + timedelta(days=stage.days - 1)
-    return calendar.add_working_days(
-        starts_on, stage.working_days or DEFAULT_PUBLICITY_WORKING_DAYS
-    )
+publicity_end = paths.publicity_end
 
 
 @transaction.atomic
@@ -912,30 +928,30 @@ def resolve_objection(*, objection, by, upheld: bool, resolution: str):
     """The office resolves an objection; an upheld one removes the candidate."""
     from reviews.models import Objection
 
-    locked = (
+    objection_row = (
         Objection.objects.select_for_update(of=("self",))
         .select_related("publicity", "application__round__version")
         .get(pk=objection.pk)
     )
-    _require_organiser(by, locked.application)
-    if locked.status != Objection.Status.OPEN:
+    _require_organiser(by, objection_row.application)
+    if objection_row.status != Objection.Status.OPEN:
         raise ReviewError(_("该异议已处理。"))
     if not resolution.strip():
         raise ReviewError(_("请填写处理意见。"))
-    locked.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-    locked.resolution = resolution.strip()
-    locked.resolved_by = by
-    locked.resolved_at = timezone.now()
-    locked.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    objection_row.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection_row.resolution = resolution.strip()
+    objection_row.resolved_by = by
+    objection_row.resolved_at = timezone.now()
+    objection_row.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     if upheld:
         decide(
-            application=locked.application,
-            stage=locked.publicity.stage,
+            application=objection_row.application,
+            stage=objection_row.publicity.stage,
             outcome="reject",
             by=by,
-            note=_("公示异议经核实成立：%(r)s") % {"r": locked.resolution},
+            note=_("公示异议经核实成立：%(r)s") % {"r": objection_row.resolution},
         )
-    return locked
+    return objection_row
 
 
 @transaction.atomic
@@ -962,6 +978,7 @@ def close_publicity(*, publicity, by, today=None):
                 outcome="pass",
                 by=by,
                 note=_("公示期满无异议（或异议不成立）"),
+                on=today,
             )
     locked.closed_at = timezone.now()
     locked.closed_by = by
@@ -990,20 +1007,28 @@ def name_candidates(*, round_, document_number: str, named_on, by):
     naming = Naming.objects.create(
         round=round_, document_number=document_number.strip(), named_on=named_on, named_by=by
     )
+    ruleset = ruleset_of(applications[0])
     for app in applications:
+        naming_stage = ruleset.stage(app.stage)
+        if naming_stage is None or naming_stage.kind != "naming":
+            raise ReviewError(_("%(name)s 不在命名阶段。") % {"name": app.applicant.display_name})
+        try:
+            gate.move(
+                app,
+                status=Application.Status.NAMED,
+                leaving=gate.Leaving(stage=naming_stage, ruleset=ruleset, on=named_on),
+                by=by,
+                action="named",
+                note=_("%(doc)s（%(date)s）命名")
+                % {"doc": naming.document_number, "date": named_on},
+            )
+        except gate.GateRefused as exc:
+            raise ReviewError(
+                _("%(name)s 不能命名：%(why)s")
+                % {"name": app.applicant.display_name, "why": exc.message}
+            ) from None
         create_award(
             application=app, document_number=naming.document_number, named_on=named_on, by=by
-        )
-        previous = app.status
-        app.status = Application.Status.NAMED
-        app.stage_entered_at = timezone.now()
-        app.save(update_fields=["status", "stage_entered_at", "updated_at"])
-        ApplicationEvent.record(
-            app,
-            by=by,
-            action="named",
-            note=_("%(doc)s（%(date)s）命名") % {"doc": naming.document_number, "date": named_on},
-            from_status=previous,
         )
     naming.applications.set(applications)
     return naming

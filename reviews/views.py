@@ -86,6 +86,7 @@ def _file_context(request, application, *, form=None):
             outcomes=workflow.allowed_outcomes(stage),
             field_choices=display.field_choices(ruleset),
             recorded_for=RECORDED_BODIES.get(stage.role, ""),
+            publicity_dates=stage.kind == "internal_publicity",
         )
     attachments = [(a, attachment_url(a)) for a in application.attachments.all()]
     from reviews.permissions import is_organiser_of
@@ -177,6 +178,7 @@ def decide(request, pk: int):
         outcomes=workflow.allowed_outcomes(stage),
         field_choices=display.field_choices(ruleset),
         recorded_for=RECORDED_BODIES.get(stage.role, ""),
+        publicity_dates=stage.kind == "internal_publicity",
     )
     if form.is_valid():
         try:
@@ -188,6 +190,11 @@ def decide(request, pk: int):
                 note=form.full_note(),
                 internal_note=form.cleaned_data["internal_note"],
                 field_reasons=form.field_reasons(),
+                meeting=form.cleaned_data.get("meeting") or "",
+                publicity_dates=(
+                    form.cleaned_data.get("publicity_starts_on"),
+                    form.cleaned_data.get("publicity_ends_on"),
+                ),
             )
         except services.StaleDecision as exc:
             messages.error(request, exc.message)

@@ -8,9 +8,11 @@ written here (沪松人社规〔2024〕1号 四; 青人社〔2020〕54号 三; �
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from programmes.paths import Route, applies, path, stages_of
 from programmes.ruleset import Stage, Workflow
+
+__all__ = ["Route", "applies", "path"]
 
 # Roles in the rule sets that are not portal accounts: the organiser records their decisions
 # (with the meeting date or the document) on their behalf.
@@ -22,42 +24,7 @@ EXPERT_KINDS = frozenset({"expert_review", "expert_scoring", "release_meeting", 
 OUTCOMES = ("pass", "return", "reject")
 
 
-@dataclass(frozen=True)
-class Route:
-    """What decides an application's path: its channel and, from its unit, the unit's kind
-    and whether it reports through a competent department (主管部门)."""
-
-    channel: str
-    unit_kind: str | None = None
-    via_competent_department: bool = False
-
-
-def applies(stage: Stage, route: Route) -> bool:
-    """Whether a stage is on this application's path.
-
-    A stage with `channels` is only for those channels (上海工匠: self-nominees go through the
-    audition); `applies_to.unit_kinds` routes by the unit's kind (松江: enterprises to the street,
-    public institutions to their competent department, 沪松人社规〔2024〕1号 四(二));
-    `applies_to.via_competent_department` routes 青浦 applicants (青人社〔2020〕54号 三(二)).
-    """
-    if stage.channels is not None and route.channel not in stage.channels:
-        return False
-    target = stage.applies_to
-    if target is None:
-        return True
-    if target.unit_kinds is not None and route.unit_kind not in target.unit_kinds:
-        return False
-    wanted = target.via_competent_department
-    return wanted is None or wanted == route.via_competent_department
-
-
-def _stages(workflow: Workflow | Sequence[Stage]) -> Sequence[Stage]:
-    return workflow.stages if isinstance(workflow, Workflow) else workflow
-
-
-def path(workflow: Workflow | Sequence[Stage], route: Route) -> list[Stage]:
-    """The stages this application goes through, in order."""
-    return [stage for stage in _stages(workflow) if applies(stage, route)]
+_stages = stages_of
 
 
 def stage_by_code(workflow: Workflow | Sequence[Stage], code: str) -> Stage | None:

@@ -173,3 +173,39 @@ def test_table_format_is_chinese(tmp_path, loaded):
     out = io.StringIO()
     call_command("simulate", str(path), stdout=out)
     assert "资格" in out.getvalue()
+
+
+UNQUOTED_BAD_DATES = [
+    ("applied_on: 2025-02-29", "applied_on: “2025-02-29”不是有效日期"),
+    ("until: 2025-02-30", "until: “2025-02-30”不是有效日期"),
+    ("events:\n  - {date: 2024-13-01, event: named}", "events[0].date: “2024-13-01”不是有效日期"),
+    ("applicant: {birth_date: 1970-02-30}", "birth_date: “1970-02-30”不是有效日期"),
+    ('applied_on: "2025-02-29"', "applied_on: “2025-02-29”不是有效日期"),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), UNQUOTED_BAD_DATES)
+def test_impossible_dates_quoted_or_not_exit_2_with_a_chinese_message(tmp_path, line, message):
+    """YAML reads an unquoted 2025-02-29 as a date and fails; simulate names the field."""
+    base = {
+        "programme": "programme: songjiang-chief-technician",
+        "applied_on": "applied_on: 2024-05-10",
+        "until": "until: 2025-12-31",
+        "applicant": "applicant: {birth_date: 1970-03-15, retirement_category: male}",
+        "events": "",
+    }
+    base[line.split(":", 1)[0]] = line
+    path = tmp_path / "bad.yaml"
+    path.write_text("\n".join(v for v in base.values() if v) + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "simulate", str(path), "--format", "json"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

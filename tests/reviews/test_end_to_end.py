@@ -81,6 +81,37 @@ class Actors:
         raise AssertionError(f"no actor for {role}")
 
 
+def do_stage_work_and_pass(app, stage, actor) -> None:
+    """Pass a review-kind stage with the work its kind requires done first (the gate's
+    table): the unit's discussion and internal publicity, the meeting of a group."""
+    from applications import services as application_services
+
+    today = date.today()
+    if stage.kind == "unit_review":
+        application_services.record_discussion(
+            application=app, by=actor, discussed_on=today, note="同意推荐", outcome="pass"
+        )
+    elif stage.kind == "internal_publicity":
+        starts = today - timedelta(days=20)
+        services.decide(
+            application=app,
+            stage=stage.code,
+            outcome="pass",
+            by=actor,
+            note="公示无异议",
+            publicity_dates=(starts, today - timedelta(days=1)),
+        )
+    else:
+        services.decide(
+            application=app,
+            stage=stage.code,
+            outcome="pass",
+            by=actor,
+            note="同意",
+            meeting="2026年5月20日会议纪要" if stage.role in workflow.RECORDED_ROLES else "",
+        )
+
+
 def offset_points(ruleset, off: int) -> dict:
     items = services.sheet_items(ruleset)
     points = {item.code: item.max_points for item in items}
@@ -217,9 +248,7 @@ def run_programme(code, make_round, make_application, experts, units):
                     services.resume_after_revision(application=app, by=app.applicant)
                     returned = True
                     continue
-                services.decide(
-                    application=app, stage=stage.code, outcome="pass", by=actor, note="同意"
-                )
+                do_stage_work_and_pass(app, stage, actor)
     else:
         raise AssertionError("the workflow did not end")
 

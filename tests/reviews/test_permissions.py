@@ -86,11 +86,14 @@ def matrix(w):
         ("assign", "post", reverse("reviews:assign", args=[r]),
          {"application": w["at_experts"], "expert": w["expert_b"]},
          {**office_post, "chen_office": 302, "admin": 302}, 403),
+        # the office may close the stage, and the gate refuses it (400): 1 of the 3 assigned
+        # experts' sheets is submitted; so the application stays, and the credit check too is
+        # refused on its merits (not at the credit check), never for want of permission
         ("close expert stage", "post", reverse("reviews:close_expert_stage", args=[r]),
-         {"stage": "expert_scoring"}, {**office_post, "chen_office": 302, "admin": 302}, 403),
+         {"stage": "expert_scoring"}, {**office_post, "chen_office": 400, "admin": 400}, 403),
         ("credit check", "post", reverse("reviews:credit_check", args=[r]),
-         {"application": w["at_experts"], "result": "pass"},  # now at the credit check
-         {**office_post, "chen_office": 302, "admin": 302}, 403),
+         {"application": w["at_experts"], "result": "pass"},
+         {**office_post, "chen_office": 400, "admin": 400}, 403),
         ("start publicity", "post", reverse("reviews:start_publicity", args=[r]),
          {"stage": "publicity", "starts_on": "2026-12-01"},
          {**office_post, "chen_office": 400, "admin": 400}, 403),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from applications.models import Application
+from applications.services import record_discussion
 from reviews.services import (
     ReviewError,
     StaleDecision,
@@ -25,9 +28,22 @@ def test_submission_starts_at_the_unit_and_the_path_follows_the_rule_set(
 ):
     app = make_application(songjiang)
     assert (app.status, app.stage) == ("in_review", "unit_discussion")
-    decide(application=app, stage="unit_discussion", outcome="pass", by=persona("wang_hr"))
+    record_discussion(
+        application=app,
+        by=persona("wang_hr"),
+        discussed_on=date.today(),
+        note="同意",
+        outcome="pass",
+    )
+    app.refresh_from_db()
     assert app.stage == "internal_publicity"
-    decide(application=app, stage="internal_publicity", outcome="pass", by=persona("wang_hr"))
+    decide(
+        application=app,
+        stage="internal_publicity",
+        outcome="pass",
+        by=persona("wang_hr"),
+        publicity_dates=(date.today() - timedelta(days=10), date.today() - timedelta(days=1)),
+    )
     app.refresh_from_db()
     assert (app.status, app.stage) == ("in_review", "street_review")
     assert app.stage_entered_at is not None
@@ -42,7 +58,13 @@ def test_public_institution_goes_to_its_department(songjiang, make_application, 
     app = make_application(songjiang, unit="songjiang_school", stage="street_review")
     app.stage = "internal_publicity"
     app.save()
-    decide(application=app, stage="internal_publicity", outcome="pass", by=persona("admin"))
+    decide(
+        application=app,
+        stage="internal_publicity",
+        outcome="pass",
+        by=persona("admin"),
+        publicity_dates=(date.today() - timedelta(days=10), date.today() - timedelta(days=1)),
+    )
     assert app.stage == "department_review"
     with pytest.raises(PermissionDenied):
         decide(
@@ -69,7 +91,7 @@ def test_only_the_scoped_role_decides(songjiang, make_application, persona):
         stage="preliminary_list_approval",
         outcome="pass",
         by=office,
-        note="区协调小组2026年5月10日会议审核同意",
+        meeting="区协调小组2026年5月10日会议审核同意",
     )
     assert app.stage == "expert_scoring"
 
@@ -146,7 +168,13 @@ def test_stale_decision_says_what_happened(songjiang, make_application, persona)
 
 def test_passing_the_last_stage_before_naming_approves(songjiang, make_application, persona):
     app = make_application(songjiang, stage="final_approval")
-    decide(application=app, stage="final_approval", outcome="pass", by=persona("chen_office"))
+    decide(
+        application=app,
+        stage="final_approval",
+        outcome="pass",
+        by=persona("chen_office"),
+        meeting="区人才工作领导小组办公室2026年6月1日审定",
+    )
     app.refresh_from_db()
     assert (app.status, app.stage) == ("approved", "naming")
 

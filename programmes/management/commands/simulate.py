@@ -60,11 +60,27 @@ class Command(BaseCommand):
             self.stdout.write(render_table(result))
 
 
+class _ScenarioLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that an unquoted date that is no date (2025-02-29,
+    2024-13-01) stays the text it is, so that the scenario's validation names the field and
+    says it is not a date (exit 2), instead of the YAML library failing with a traceback."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def read_scenario(path: Path) -> dict:
     if not path.exists():
         raise ScenarioError("找不到情景文件")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML 格式错误：{exc}") from exc
 
