@@ -186,9 +186,7 @@ class UnitResource(resources.ModelResource):
                 raise ValidationError({"credit_code": str(exc)}) from exc
             first = self._credit_codes_seen.setdefault(row[header], row_number)
             if first != row_number:
-                raise ValidationError(
-                    {"credit_code": f"统一社会信用代码与第 {first} 行重复。"}
-                )
+                raise ValidationError({"credit_code": f"统一社会信用代码与第 {first} 行重复。"})
 
 
 class StaffAccountResource(resources.ModelResource):

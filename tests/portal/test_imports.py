@@ -151,6 +151,8 @@ def test_the_preview_shows_each_rows_values_and_an_unchanged_file_is_skipped(
     again = UnitResource().import_data(dataset, dry_run=False)
     assert (again.totals["new"], again.totals["update"], again.totals["skip"]) == (0, 0, 1)
     rows[0][0] = "上海云间智造集团有限公司"
-    changed = UnitResource().import_data(XLSX().create_dataset(xlsx(rows).getvalue()), dry_run=False)
+    changed = UnitResource().import_data(
+        XLSX().create_dataset(xlsx(rows).getvalue()), dry_run=False
+    )
     assert changed.totals["update"] == 1
     assert Unit.objects.get(credit_code=credit_code(21)).name == "上海云间智造集团有限公司"
