@@ -294,6 +294,7 @@ class PdfBatch(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")
         RUNNING = "running", _("生成中")
+        ASSEMBLING = "assembling", _("正在打包")
         DONE = "done", _("已完成")
         FAILED = "failed", _("生成失败")
 
@@ -349,3 +350,24 @@ class PdfBatch(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class PdfBatchChunk(models.Model):
+    """A slice of a PdfBatch's applications that one worker process renders: a batch is split
+    into chunks so that every worker renders at once; the last chunk done assembles the zip."""
+
+    batch = models.ForeignKey(PdfBatch, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    application_ids = models.JSONField(default=list)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申报表批量导出分片")
+        verbose_name_plural = _("申报表批量导出分片")
+        ordering = ["batch", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "index"], name="unique_pdf_batch_chunk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.index + 1}"

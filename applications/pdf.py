@@ -6,7 +6,9 @@ a `file://` or network address in user text is never followed (see `safe_url_fet
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,6 +17,8 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from applications.pdf_cache import cached_pdf
 
 # WeasyPrint logs every layout step at INFO: noise in commands, workers and benchmarks.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -72,6 +76,54 @@ def font_face_css() -> str:
     )
 
 
+# Parsed stylesheets and the font configuration are kept per thread for the life of the
+# process: parsing the form's CSS and loading the CJK font face cost a tenth of a render, and
+# neither changes between documents. Each thread has its own (WeasyPrint objects are not meant
+# to be shared across threads); a test that changes PDF_FONT_PATH calls `reset_stylesheets()`.
+_kept = threading.local()
+
+# The form's stylesheet (the template `applications/pdf/form.css`), shared by the application
+# form and the expert sheet; the per-document parts (page header strings) stay in the document.
+FORM_CSS = "applications/pdf/form.css"
+
+
+def reset_stylesheets() -> None:
+    """Forget this thread's parsed stylesheets and font configuration."""
+    _kept.__dict__.clear()
+
+
+# Released before the interpreter tears its modules down (FontConfiguration's finaliser needs them).
+atexit.register(reset_stylesheets)
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_kept, "font_path", None) != settings.PDF_FONT_PATH:
+        reset_stylesheets()
+        _kept.font_path = settings.PDF_FONT_PATH
+        _kept.font_config = FontConfiguration()
+        _kept.stylesheets = {}
+    return _kept.font_config
+
+
+def stylesheet(css_template: str | None = None):
+    """The parsed stylesheet of the portal's font faces plus, if given, a CSS template's text."""
+    from weasyprint import CSS
+
+    font_config = _font_config()
+    sheets = _kept.stylesheets
+    if css_template not in sheets:
+        text = font_face_css() + (render_to_string(css_template) if css_template else "")
+        sheets[css_template] = CSS(
+            string=text,
+            base_url=str(Path(settings.BASE_DIR) / "static" / "pdf") + "/",
+            url_fetcher=new_url_fetcher(),
+            font_config=font_config,
+        )
+    return sheets[css_template]
+
+
 def html_document(html: str):
     """A WeasyPrint HTML document that may load only the font and files under static/pdf."""
     from weasyprint import HTML
@@ -83,16 +135,16 @@ def html_document(html: str):
     )
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_document(html: str, css_template: str | None = None):
+    """The laid-out document (pages) of `html` with the kept stylesheet of `css_template`."""
+    return html_document(html).render(
+        stylesheets=[stylesheet(css_template)], font_config=_font_config()
+    )
+
+
+def render_pdf(template_name: str, context: dict, css_template: str | None = None) -> bytes:
     """Render a template to PDF bytes (A4, the CJK font subset and embedded)."""
-    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
-    return html_document(html).write_pdf()
-
-
-def render_pdf_document(template_name: str, context: dict):
-    """The rendered document (pages), for benchmarks that count pages."""
-    html = render_to_string(template_name, {**context, "font_face_css": font_face_css()})
-    return html_document(html).render()
+    return render_document(render_to_string(template_name, context), css_template).write_pdf()
 
 
 # --- the application form ----------------------------------------------------------------------
@@ -400,7 +452,6 @@ def form_html(layout: FormLayout, *, attachments_known: bool) -> str:
         {
             "form": layout,
             "attachments_known": attachments_known,
-            "font_face_css": font_face_css(),
             "header_left": _css_string(layout.programme),
             "header_right": _css_string(header_number),
             "printed_by": _css_string(layout.cover["printed_by"] if layout.cover else ""),
@@ -411,9 +462,9 @@ def form_html(layout: FormLayout, *, attachments_known: bool) -> str:
 def form_document(ruleset, data: dict, **options):
     """The laid-out WeasyPrint document of a form (pages), for the PDF and the benchmark."""
     attachments = options.get("attachments")
-    layout = form_layout(ruleset, data, **options)
-    html = form_html(layout, attachments_known=attachments is not None)
-    return html_document(html).render()
+    form = form_layout(ruleset, data, **options)
+    html = form_html(form, attachments_known=attachments is not None)
+    return render_document(html, FORM_CSS)
 
 
 def render_form_data_pdf(
@@ -516,26 +567,34 @@ def render_application_pdf(application, *, mask_id: bool = False, version=None) 
     `mask_id`: True for every viewer who may not see full ID numbers
     (portal.roles.sees_full_identity decides). `version`: one of the application's frozen
     ApplicationVersions, drawn with the data and rule-set version it was submitted with.
+    A submitted form is rendered once per set of inputs and then read from the PDF cache
+    (applications.pdf_cache); a draft, which changes with every keystroke, is always drawn anew.
     """
     if version is not None:
         if version.application_id != application.pk:
             raise ValueError("version of another application")
-        ruleset = version.ruleset_version.ruleset
+        ruleset_version = version.ruleset_version
         data = version.data or {}
         number = f"{application_number(application)}（第{version.number}版）"
     else:
-        ruleset = application.round.version.ruleset
+        ruleset_version = application.round.version
         data = application.data or {}
         number = application_number(application)
-    return render_form_data_pdf(
-        ruleset,
-        data,
-        year=application.round.year,
-        number=number,
-        attachments=application_attachments(application),
-        mask_id=mask_id,
-        opinions=decided_opinions(application),
-    )
+    inputs = {
+        "year": application.round.year,
+        "number": number,
+        "attachments": application_attachments(application),
+        "mask_id": mask_id,
+        "opinions": decided_opinions(application),
+    }
+
+    def render() -> bytes:
+        return render_form_data_pdf(ruleset_version.ruleset, data, **inputs)
+
+    if version is None and application.status == application.Status.DRAFT:
+        return render()
+    material = {"form": ruleset_version.pk, "digest": ruleset_version.digest, "data": data}
+    return cached_pdf({**material, **inputs}, render)
 
 
 # --- the expert evaluation sheet ----------------------------------------------------------------
@@ -663,12 +722,11 @@ def render_score_sheet_pdf(ruleset, *, number: str = "", **values) -> bytes:
         SCORE_SHEET_TEMPLATE,
         {
             "sheet": sheet,
-            "font_face_css": font_face_css(),
             "header_left": _css_string(ruleset.identity.name_zh),
             "header_right": _css_string(f"申报编号：{number}" if number else ""),
         },
     )
-    return html_document(html).write_pdf()
+    return render_document(html, FORM_CSS).write_pdf()
 
 
 def demo_scores(ruleset) -> dict[str, int]:

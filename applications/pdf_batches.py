@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -13,9 +14,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from applications.models import Application, PdfBatch
+from applications import tasks
+from applications.models import Application, PdfBatch, PdfBatchChunk
 from applications.pdf import application_number, render_application_pdf
 from portal.models import Role
 from portal.roles import has_role, scopes, sees_full_identity
@@ -68,9 +71,7 @@ def start_pdf_batch(*, round, street=None, by) -> PdfBatch:
 
 
 def _enqueue(batch_id: int) -> None:
-    from applications.tasks import render_batch
-
-    render_batch.delay(batch_id)
+    tasks.render_batch.delay(batch_id)
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
@@ -82,8 +83,14 @@ def entry_name(application: Application) -> str:
     return f"{application_number(application)}-{_UNSAFE.sub('_', name)[:40]}.pdf"
 
 
+def work_dir(batch_id: int) -> Path:
+    """Where a batch's chunks leave their PDFs for the zip (the volume every worker shares)."""
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "pdf_batches" / "tmp" / str(batch_id)
+
+
 def build_batch(batch_id: int) -> None:
-    """Render every application of the batch into one zip under PRIVATE_MEDIA_ROOT.
+    """Split the batch into chunks of PDF_BATCH_CHUNK applications, one task each, so the
+    forms render on every worker process at once; the last chunk done assembles the zip.
 
     Runs once: a batch no longer pending (a redelivered task) is left as it is.
     """
@@ -91,34 +98,95 @@ def build_batch(batch_id: int) -> None:
         batch = PdfBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None or batch.status != PdfBatch.Status.PENDING:
             return
+        ids = list(batch_applications(batch).values_list("pk", flat=True))
+        size = max(1, settings.PDF_BATCH_CHUNK)
+        chunks = PdfBatchChunk.objects.bulk_create(
+            PdfBatchChunk(batch=batch, index=n, application_ids=ids[start : start + size])
+            for n, start in enumerate(range(0, len(ids), size))
+        )
         batch.status = PdfBatch.Status.RUNNING
         batch.started_at = timezone.now()
-        batch.total = batch_applications(batch).count()
-        batch.save(update_fields=["status", "started_at", "total"])
+        batch.total = len(ids)
+        batch.done = 0
+        batch.save(update_fields=["status", "started_at", "total", "done"])
+        try:
+            work_dir(batch_id).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            logger.exception("PDF batch %s: no work folder", batch_id)
+            batch.chunks.all().delete()
+            _fail(batch_id, f"生成申报表时出错：{type(exc).__name__}")
+            return
+        if chunks:
+            chunk_ids = [chunk.pk for chunk in chunks]
+            transaction.on_commit(lambda: [tasks.render_batch_chunk.delay(pk) for pk in chunk_ids])
+        else:
+            transaction.on_commit(lambda: assemble_batch(batch_id))
+
+
+def render_chunk(chunk_id: int) -> None:
+    """Render one chunk's forms into the batch's work folder, counting each on the batch; the
+    chunk that completes the batch assembles the zip. A redelivered chunk renders nothing twice
+    (its forms come from the PDF cache) and counts nothing twice."""
+    chunk = PdfBatchChunk.objects.select_related("batch").filter(pk=chunk_id).first()
+    if chunk is None or chunk.done_at is not None:
+        return
+    batch = chunk.batch
+    if batch.status != PdfBatch.Status.RUNNING:
+        return
+    folder = work_dir(batch.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    applications = Application.objects.filter(pk__in=chunk.application_ids).select_related(
+        "round__version", "applicant"
+    )
     try:
-        _write_zip(batch)
+        for application in applications.order_by("pk"):
+            target = folder / f"{application.pk}.pdf"
+            if not target.exists():
+                content = render_application_pdf(application, mask_id=batch.mask_id)
+                partial = target.with_suffix(".part")
+                partial.write_bytes(content)
+                partial.replace(target)
+            PdfBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
     except Exception as exc:
-        logger.exception("PDF batch %s failed", batch_id)
-        PdfBatch.objects.filter(pk=batch_id).update(
-            status=PdfBatch.Status.FAILED,
-            error=f"生成申报表时出错：{type(exc).__name__}",
-            finished_at=timezone.now(),
+        logger.exception("PDF batch %s, chunk %s failed", batch.pk, chunk.index)
+        _fail(batch.pk, f"生成申报表时出错：{type(exc).__name__}")
+        return
+    with transaction.atomic():
+        marked = PdfBatchChunk.objects.filter(pk=chunk_id, done_at__isnull=True).update(
+            done_at=timezone.now()
         )
+        if not marked:  # another delivery of this chunk got here first
+            return
+        # The chunk that finds no chunk left to do moves the batch on, exactly once.
+        finished = not PdfBatchChunk.objects.filter(batch=batch, done_at__isnull=True).exists()
+        if finished and PdfBatch.objects.filter(pk=batch.pk, status=PdfBatch.Status.RUNNING).update(
+            status=PdfBatch.Status.ASSEMBLING
+        ):
+            transaction.on_commit(lambda: assemble_batch(batch.pk))
 
 
-def _write_zip(batch: PdfBatch) -> None:
-    work_dir = Path(settings.PRIVATE_MEDIA_ROOT) / "pdf_batches" / "tmp"
-    work_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=work_dir, suffix=".zip", delete=False) as handle:
+def _fail(batch_id: int, error: str) -> None:
+    PdfBatch.objects.filter(pk=batch_id).exclude(status=PdfBatch.Status.DONE).update(
+        status=PdfBatch.Status.FAILED, error=error, finished_at=timezone.now()
+    )
+
+
+def assemble_batch(batch_id: int) -> None:
+    """Zip the batch's rendered forms, in application order, and store the zip (once)."""
+    batch = PdfBatch.objects.get(pk=batch_id)
+    if batch.status not in (PdfBatch.Status.ASSEMBLING, PdfBatch.Status.RUNNING):
+        return
+    folder = work_dir(batch_id)
+    with tempfile.NamedTemporaryFile(dir=folder.parent, suffix=".zip", delete=False) as handle:
         temporary = Path(handle.name)
     try:
         done = 0
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for application in batch_applications(batch).iterator(chunk_size=50):
-                content = render_application_pdf(application, mask_id=batch.mask_id)
-                archive.writestr(entry_name(application), content)
+            for application in batch_applications(batch).filter(
+                pk__in=[pk for chunk in batch.chunks.all() for pk in chunk.application_ids]
+            ):
+                archive.write(folder / f"{application.pk}.pdf", entry_name(application))
                 done += 1
-                PdfBatch.objects.filter(pk=batch.pk).update(done=done)
         with temporary.open("rb") as stored:
             batch.file.save(f"{batch.pk}.zip", File(stored), save=False)
         PdfBatch.objects.filter(pk=batch.pk).update(
@@ -128,8 +196,12 @@ def _write_zip(batch: PdfBatch) -> None:
             status=PdfBatch.Status.DONE,
             finished_at=timezone.now(),
         )
+    except Exception as exc:
+        logger.exception("PDF batch %s failed while zipping", batch_id)
+        _fail(batch_id, f"打包申报表时出错：{type(exc).__name__}")
     finally:
         temporary.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- reads --------------------------------------------------------------------------------------

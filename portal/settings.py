@@ -247,6 +247,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rencai@portal.example
 
 # PDF: the CJK font embedded (subset) in every form. A TrueType Song font renders fast.
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "/usr/share/fonts/truetype/arphic/uming.ttc")
+# Rendered forms kept under PRIVATE_MEDIA_ROOT/pdf_cache (applications.pdf_cache); a batch is
+# split into chunks of PDF_BATCH_CHUNK forms, each a task any worker process may take.
+PDF_CACHE = envbool("PDF_CACHE", True)
+# The benchmarks' bare view (/bench/ok/): off unless a benchmark's server turns it on.
+BENCH_BARE_VIEW = envbool("BENCH_BARE_VIEW", False)
+PDF_BATCH_CHUNK = envint("PDF_BATCH_CHUNK", 10)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 

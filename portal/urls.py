@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -57,3 +58,7 @@ urlpatterns = [
     path("pdf-batches/", include("applications.pdf_urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    # The floor the benchmarks measure pages against: the same server and middleware, no work.
+    urlpatterns.append(path("bench/ok/", views.bare_ok))

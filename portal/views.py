@@ -105,3 +105,8 @@ def _xlsx(table) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="statistics-{table["key"]}.xlsx"'
     return response
+
+
+def bare_ok(request):
+    """`ok`, and nothing else: the benchmarks' bare view (served when BENCH_BARE_VIEW=1)."""
+    return HttpResponse("ok", content_type="text/plain")

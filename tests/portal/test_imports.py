@@ -118,3 +118,41 @@ def test_the_office_exports_a_rounds_candidate_list(demo_people, client, login_a
     assert headers[:4] == ["申报编号", "申报批次", "人才项目", "申报人"]
     names = {row[3] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert {"张伟", "刘洋"} <= names
+
+
+def test_a_credit_code_twice_in_one_file_names_the_second_row(demo_people, client, login_as):
+    login_as("admin")
+    before = Unit.objects.count()
+    rows = [
+        ["上海云间智造有限公司", credit_code(11), "企业", "松江区", "车墩镇"],
+        ["上海云间智造二厂有限公司", credit_code(11), "企业", "松江区", "车墩镇"],
+    ]
+    page = _import(client, rows).content.decode()
+    assert "统一社会信用代码与第 1 行重复" in page
+    assert Unit.objects.count() == before
+
+
+def test_the_preview_shows_each_rows_values_and_an_unchanged_file_is_skipped(
+    demo_people, client, login_as
+):
+    from import_export.formats.base_formats import XLSX
+
+    from portal.resources import UnitResource
+
+    login_as("admin")
+    rows = [["上海云间智造有限公司", credit_code(21), "企业", "松江区", "车墩镇"]]
+    page = _import(client, rows).content.decode()
+    assert "上海云间智造有限公司" in page and credit_code(21) in page and "车墩镇" in page
+    assert not Unit.objects.filter(credit_code=credit_code(21)).exists()
+
+    dataset = XLSX().create_dataset(xlsx(rows).getvalue())
+    first = UnitResource().import_data(dataset, dry_run=False)
+    assert first.totals["new"] == 1
+    again = UnitResource().import_data(dataset, dry_run=False)
+    assert (again.totals["new"], again.totals["update"], again.totals["skip"]) == (0, 0, 1)
+    rows[0][0] = "上海云间智造集团有限公司"
+    changed = UnitResource().import_data(
+        XLSX().create_dataset(xlsx(rows).getvalue()), dry_run=False
+    )
+    assert changed.totals["update"] == 1
+    assert Unit.objects.get(credit_code=credit_code(21)).name == "上海云间智造集团有限公司"
