@@ -56,6 +56,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("pdf-batches/", include("applications.pdf_urls")),
+    path("programmes/", include("programmes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,13 +25,18 @@ class VersionInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(ScopedAdmin, admin.ModelAdmin):
-    list_display = ["name", "code", "version_count"]
+    list_display = ["name", "code", "version_count", "rules_link"]
     readonly_fields = ["code", "name"]
     inlines = [VersionInline]
 
     @admin.display(description="版本数")
     def version_count(self, obj):
         return obj.versions.count()
+
+    @admin.display(description="规则管理")
+    def rules_link(self, obj):
+        url = reverse("programmes:rules", kwargs={"code": obj.code})
+        return format_html('<a href="{}">上传、比较、试算、审核</a>', url)
 
     def has_add_permission(self, request):
         return False  # programmes come from rule-set files (load_programmes)
@@ -41,8 +46,8 @@ class ProgrammeAdmin(ScopedAdmin, admin.ModelAdmin):
 class ProgrammeVersionAdmin(ScopedAdmin, admin.ModelAdmin):
     """Versions are read-only; the change page shows the rule set and a diff to another version."""
 
-    list_display = ["programme", "number", "source_file", "loaded_at", "compare_link"]
-    list_filter = ["programme"]
+    list_display = ["programme", "number", "state", "source_file", "loaded_at", "compare_link"]
+    list_filter = ["programme", "state"]
     readonly_fields = ["programme", "number", "digest", "source_file", "loaded_at", "rules_yaml"]
     exclude = ["data"]
 

@@ -7,4 +7,9 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "人才项目"
 
     def ready(self):
+        from portal.models import Role
+        from portal.workbench import register_panel
         from programmes import permissions  # noqa: F401  (registers the scopes)
+        from programmes.panels import rules_panel
+
+        register_panel(Role.DISTRICT_OFFICE, rules_panel)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,11 +33,25 @@ class Programme(models.Model):
 
     @property
     def latest_version(self) -> ProgrammeVersion | None:
-        return self.versions.order_by("-number").first()
+        """The newest version in force (生效): the one a new round is opened on. Drafts and
+        versions awaiting approval are not, nor retired ones."""
+        return self.versions.filter(state=ProgrammeVersion.State.ACTIVE).order_by("-number").first()
 
 
 class ProgrammeVersion(models.Model):
-    """One loaded rule set, never changed once saved: a changed file becomes a new version."""
+    """One loaded rule set, never changed once saved: a changed file becomes a new version.
+
+    Its rules never change; only its state moves on (programmes.rule_versions): a version an
+    office uploads is a draft (草稿), submitted for approval (待审核), activated by a second
+    office user of the same authority (生效) and, when no new round should use it, retired
+    (停用). A file loaded by `load_programmes` (the system administrator's) is in force at once.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PENDING = "pending", _("待审核")
+        ACTIVE = "active", _("生效")
+        RETIRED = "retired", _("停用")
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("人才项目"), on_delete=models.PROTECT, related_name="versions"
@@ -46,6 +61,34 @@ class ProgrammeVersion(models.Model):
     data = models.JSONField(_("规则内容"))
     source_file = models.CharField(_("来源文件"), max_length=200)
     loaded_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.ACTIVE)
+    source_text = models.TextField(_("规则文件原文"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("修订说明"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("提交审核时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    trial_scenarios = models.JSONField(_("随附试算情景"), default=list, blank=True)
+
+    # The only fields that change after a version is saved: its state and who moved it.
+    LIFECYCLE_FIELDS = frozenset(
+        {"state", "submitted_at", "approved_by", "approved_at", "retired_at"}
+    )
 
     class Meta:
         verbose_name = _("规则版本")
@@ -60,7 +103,12 @@ class ProgrammeVersion(models.Model):
         return f"{self.programme.name} 第{self.number}版"
 
     def save(self, *args, **kwargs):
-        if self.pk and ProgrammeVersion.objects.filter(pk=self.pk).exists():
+        changing = set(kwargs.get("update_fields") or ())
+        if (
+            self.pk
+            and not (changing and changing <= self.LIFECYCLE_FIELDS)
+            and ProgrammeVersion.objects.filter(pk=self.pk).exists()
+        ):
             raise ValidationError(
                 _("规则版本一经导入不可修改，请修改规则文件后重新导入形成新版本。")
             )
@@ -138,6 +186,17 @@ class Round(models.Model):
     def clean(self) -> None:
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("申报截止日期不能早于开始日期。")})
+        if (
+            self._state.adding
+            and self.version_id
+            and self.version.state != ProgrammeVersion.State.ACTIVE
+        ):
+            raise ValidationError(
+                {
+                    "version": _("只能在已生效的规则版本上开启申报批次（该版本为“%(state)s”）。")
+                    % {"state": self.version.get_state_display()}
+                }
+            )
 
     def is_open_on(self, day) -> bool:
         return self.status == self.Status.OPEN and self.opens_on <= day <= self.closes_on

@@ -994,7 +994,25 @@ def _parse(data: Any, source: str, lines: dict[tuple, int] | None = None) -> Rul
     try:
         return RuleSet.model_validate(data)
     except ValidationError as exc:
-        raise RuleSetError(source, _with_lines(_problems_from(exc), lines)) from None
+        problems = _problems_from(exc)
+        known = {path for path, _ in problems}
+        problems += [p for p in _unregistered_checks(data) if p[0] not in known]
+        raise RuleSetError(source, _with_lines(problems, lines)) from None
+
+
+def _unregistered_checks(data: dict) -> list[tuple[str, str]]:
+    """Unknown check codes, read from the raw data: the cross-field checks that also find
+    them run only on a valid rule set, and an upload is told about every mistake at once."""
+    checks = (data.get("eligibility") or {}).get("checks") if isinstance(data, dict) else None
+    problems = []
+    for index, rule in enumerate(checks if isinstance(checks, list) else ()):
+        code = rule.get("code") if isinstance(rule, dict) else None
+        if isinstance(code, str) and code not in REGISTRY:
+            known = "、".join(sorted(REGISTRY))
+            problems.append(
+                (f"eligibility.checks[{index}].code", f"未登记的检查“{code}”（已登记：{known}）")
+            )
+    return problems
 
 
 def parse_ruleset(data: dict, *, source: str = "<data>") -> RuleSet:
@@ -1003,7 +1021,13 @@ def parse_ruleset(data: dict, *, source: str = "<data>") -> RuleSet:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice in one mapping (the second would win silently)."""
+    """Safe YAML that notes a key given twice in one mapping (the second would win silently):
+    `repeated` lists (path-free message, line) for each, and parsing goes on so that every other
+    problem of the file is reported with it."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.repeated: list[tuple[str, int]] = []
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -1017,10 +1041,19 @@ class _Loader(yaml.SafeLoader):
             except TypeError:
                 continue
             if repeated:
-                raise yaml.constructor.ConstructorError(
-                    "在此映射中", node.start_mark, f"键“{key}”重复", key_node.start_mark
-                )
+                self.repeated.append((f"键“{key}”重复", key_node.start_mark.line + 1))
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node):
+        # An impossible date written unquoted (2024-13-45) is kept as its text, so that the
+        # schema reports it at its path and line like any other value that is not a date.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _line_map(node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
@@ -1048,6 +1081,13 @@ def load_ruleset(path: str | Path) -> RuleSet:
         raise RuleSetError(source, [("", "找不到规则文件")]) from None
     except UnicodeDecodeError:
         raise RuleSetError(source, [("", "规则文件应为 UTF-8 编码")]) from None
+    return load_ruleset_text(text, source=source)
+
+
+def load_ruleset_text(text: str, *, source: str = "<upload>") -> RuleSet:
+    """Validate a rule set given as YAML text (an uploaded file); raise RuleSetError with every
+    problem, each with its path in the file and its line: repeated keys, YAML errors, the schema
+    and the cross-field checks."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -1064,8 +1104,15 @@ def load_ruleset(path: str | Path) -> RuleSet:
         raise RuleSetError(source, [("", f"YAML 格式错误：{exc}")]) from None
     finally:
         loader.dispose()
+    repeated = [(f"第{line}行", f"{message}（第{line}行）") for message, line in loader.repeated]
     lines = _line_map(node) if node is not None else None
-    return _parse(data, source, lines)
+    try:
+        ruleset = _parse(data, source, lines)
+    except RuleSetError as exc:
+        raise RuleSetError(source, [*repeated, *exc.problems]) from None
+    if repeated:
+        raise RuleSetError(source, repeated)
+    return ruleset
 
 
 def ruleset_digest(data: dict | RuleSet) -> str:

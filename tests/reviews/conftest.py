@@ -35,9 +35,12 @@ def programmes(db):
             for v in ProgrammeVersion.objects.select_related("programme")
         )
     elif not ProgrammeVersion.objects.exists():
+        from programmes.loader import issuing_authority
+
         for row in _LOADED:
+            authority = issuing_authority(row["data"]["identity"]["issuing_authorities"])
             programme, _ = Programme.objects.get_or_create(
-                code=row["code"], defaults={"name": row["name"]}
+                code=row["code"], defaults={"name": row["name"], "authority": authority}
             )
             ProgrammeVersion.objects.create(
                 programme=programme,

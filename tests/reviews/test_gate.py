@@ -347,6 +347,7 @@ GATE = Path("applications/gate.py")
 # variables holding other models' `status` (payment and PDF batches, an expert's assignment,
 # an objection): the scan knows them by name, so these names are kept for those models only
 OTHER_MODELS = {
+    "round_",
     "batch",
     "assignment_row",
     "objection_row",

@@ -111,6 +111,8 @@ def resolve_ruleset(scenario, ruleset_file: str | None):
     versions = ProgrammeVersion.objects.filter(programme__code=scenario.programme)
     if scenario.version is not None:
         versions = versions.filter(number=scenario.version)
+    else:  # the newest version in force: not a draft awaiting approval, not a retired one
+        versions = versions.filter(state=ProgrammeVersion.State.ACTIVE)
     version = versions.order_by("-number").first()
     if version is not None:
         return parse_ruleset(version.data, source=version.source_file), version.number
