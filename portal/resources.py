@@ -145,6 +145,21 @@ class UnitResource(resources.ModelResource):
             except IdentityError as exc:
                 raise ValidationError({"credit_code": str(exc)}) from exc
 
+    def before_save_instance(self, instance, row, **kwargs):
+        """An office imports only units of its own district(s) (portal.scope), new or changed."""
+        from portal import scope  # scope registers itself once the apps are loaded
+
+        user = kwargs.get("user")
+        if user is None or user.is_superuser:
+            return
+        mine = scope.region_ids_of(scope.staff_authority_ids(user)) or set()
+        district = instance.tax_district
+        in_scope = district is not None and (district.pk in mine or (district.parent_id in mine))
+        if instance.pk and not scope.visible(user, Unit.objects.filter(pk=instance.pk)).exists():
+            in_scope = False
+        if not in_scope:
+            raise ValidationError({"tax_district": "只能导入本区的单位。"})
+
 
 class StaffAccountResource(resources.ModelResource):
     """Staff accounts with one role each row; the office creates staff accounts this way."""

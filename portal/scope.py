@@ -260,12 +260,12 @@ def _register_portal() -> None:
             return Q()
         if not ids:
             return Q(pk=user.pk)
-        return (
-            Q(pk=user.pk)
-            | Q(roles__authority_id__in=ids)
+        related = User.objects.filter(
+            Q(roles__authority_id__in=ids)
             | Q(applications__round__version__programme__authority_id__in=ids)
             | Q(awards__ruleset_version__programme__authority_id__in=ids)
-        )
+        ).values("pk")
+        return Q(pk=user.pk) | Q(pk__in=related)
 
     def users_changeable(user) -> Q:
         # Never another system admin or another member of staff with admin access.
