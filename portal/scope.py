@@ -287,6 +287,20 @@ def _register_portal() -> None:
 _register_portal()
 
 
+def pool_experts(ids: set[int] | None):
+    """The experts of these authorities' pools (None: every expert); an expert of no pool (made
+    before pools existed) is offered to every office."""
+    from portal.models import User
+
+    experts = User.objects.filter(roles__role=Role.EXPERT)
+    if ids is not None:
+        experts = experts.filter(
+            Q(roles__authority_id__in=ids) | Q(roles__authority__isnull=True),
+            roles__role=Role.EXPERT,
+        )
+    return User.objects.filter(pk__in=experts.values("pk")).order_by("username")
+
+
 # --- granting roles --------------------------------------------------------------------------
 
 GRANTABLE_BY_OFFICE = frozenset(

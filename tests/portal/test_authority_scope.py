@@ -312,6 +312,7 @@ def _first(model, authority, **filters):
         "ExpertProfile": "authority__code",
         "Unit": "tax_district__authorities__code",
         "Department": "district__authorities__code",
+        "Region": "parent__authorities__code",
     }[model.__name__]
     del scope, Q
     return model._default_manager.filter(**{via: authority}, **filters).order_by("pk").first()
@@ -324,6 +325,8 @@ ADMIN_MODELS = [
     ("applications", "Application", {"status": "in_review"}),
     ("subsidies", "Award", {}),
     ("subsidies", "Payment", {}),
+    ("subsidies", "Assessment", {}),
+    ("portal", "Region", {"kind__in": ["street", "town"]}),
     ("subsidies", "PaymentBatch", {}),
     ("portal", "RoleAssignment", {"role": "street_reviewer"}),
     ("reviews", "ExpertProfile", {}),
@@ -618,3 +621,18 @@ def test_the_city_union_sees_its_craftsman_awards(as_user):
     assert response.status_code == 200
     text = response.content.decode()
     assert "沪工总〔2024〕120号" in text and "沪松人社〔2024〕88号" not in text
+
+
+def test_expert_pools_are_the_authoritys_own(demo, db):
+    from applications.models import Application
+    from portal.models import User
+    from portal.scope import office_authority_ids, pool_experts
+    from reviews import services
+
+    chen = User.objects.get(username="chen_office")
+    offered = {u.username for u in pool_experts(office_authority_ids(chen))}
+    assert {"expert_a", "expert_b"} <= offered
+    assert not offered & {"qingpu_expert", "shizhong_expert", "union_expert"}
+    qingpu_app = Application.objects.get(applicant__username="demo_qingpu")
+    assert User.objects.get(username="expert_a").pk not in services.expert_pool(qingpu_app)
+    assert User.objects.get(username="qingpu_expert").pk in services.expert_pool(qingpu_app)
