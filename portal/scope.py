@@ -327,7 +327,7 @@ def grant_refusal(*, by, assignment: RoleAssignment) -> str | None:
         return None
     if assignment.role not in GRANTABLE_BY_OFFICE:
         return _("区人社局经办、财务和系统管理员角色只能由系统管理员分配。")
-    if assignment.user_id == by.pk:
+    if assignment.user_id is not None and assignment.user_id == by.pk:
         return _("不能给自己分配角色。")
     mine = office_authority_ids(by) or set()
     authority = assignment.authority or authority_of_scope(assignment)

@@ -636,3 +636,47 @@ def test_expert_pools_are_the_authoritys_own(demo, db):
     qingpu_app = Application.objects.get(applicant__username="demo_qingpu")
     assert User.objects.get(username="expert_a").pk not in services.expert_pool(qingpu_app)
     assert User.objects.get(username="qingpu_expert").pk in services.expert_pool(qingpu_app)
+
+
+def test_the_user_pages_role_rows_refuse_an_office_or_finance_role(as_user):
+    """The same rule through the roles on a user's page (the inline), also on a new user."""
+    from portal.models import Region, RoleAssignment, User
+
+    client = as_user("chen_office")
+    target = User.objects.get(username="zhao_street")
+    data = _user_change(client, target)
+    prefix = "roles"
+    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    songjiang = Region.objects.get(code="songjiang")
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(total + 1),
+            f"{prefix}-{total}-role": "finance",
+            f"{prefix}-{total}-region": str(songjiang.pk),
+            f"{prefix}-{total}-user": str(target.pk),
+        }
+    )
+    before = RoleAssignment.objects.count()
+    response = client.post(f"/admin/portal/user/{target.pk}/change/", data)
+    assert response.status_code == 200
+    assert "只能由系统管理员分配" in response.content.decode()
+    assert RoleAssignment.objects.count() == before
+    # A new account with an office role in the same request: refused too, nothing made.
+    response = client.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "new_office",
+            "real_name": "新经办",
+            "password1": "Zz@9xQ!w7Lm#2026",
+            "password2": "Zz@9xQ!w7Lm#2026",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-MIN_NUM_FORMS": "0",
+            "roles-MAX_NUM_FORMS": "1000",
+            "roles-0-role": "district_office",
+            "roles-0-region": str(songjiang.pk),
+            "_save": "保存",
+        },
+    )
+    assert not RoleAssignment.objects.filter(user__username="new_office").exists()
+    assert not User.objects.filter(username="new_office", roles__role="district_office").exists()
