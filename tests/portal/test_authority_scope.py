@@ -680,3 +680,10 @@ def test_the_user_pages_role_rows_refuse_an_office_or_finance_role(as_user):
     )
     assert not RoleAssignment.objects.filter(user__username="new_office").exists()
     assert not User.objects.filter(username="new_office", roles__role="district_office").exists()
+
+
+def test_the_city_unions_workbench_leads_to_its_awards_a_district_unions_does_not(as_user):
+    page = as_user("union_city").get("/workbench/").content.decode()
+    assert 'href="/subsidies/"' in page and 'href="/admin/"' in page
+    page = as_user("zhou_union").get("/workbench/").content.decode()
+    assert 'href="/subsidies/"' not in page and 'href="/admin/"' not in page
