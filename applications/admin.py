@@ -123,13 +123,11 @@ class AssignExpertsForm(forms.Form):
     draw = forms.IntegerField(label=_("或随机抽取人数"), min_value=1, max_value=15, required=False)
     seed = forms.CharField(label=_("抽取种子（可空）"), required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):
-        from portal.models import User
+    def __init__(self, *args, authority_ids=None, **kwargs):
+        from portal.scope import pool_experts
 
         super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = (
-            User.objects.filter(roles__role="expert").distinct().order_by("username")
-        )
+        self.fields["experts"].queryset = pool_experts(authority_ids)
         self.fields["experts"].label_from_instance = lambda u: u.display_name
 
     def clean(self):
@@ -268,9 +266,13 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
 
     @admin.action(description=_("分配评审专家"))
     def assign_experts(self, request, queryset):
+        from portal.scope import office_authority_ids
         from reviews import services
 
-        form = AssignExpertsForm(request.POST if "apply" in request.POST else None)
+        form = AssignExpertsForm(
+            request.POST if "apply" in request.POST else None,
+            authority_ids=office_authority_ids(request.user),
+        )
         if form.is_bound and form.is_valid():
             for application in queryset:
                 try:

@@ -20,8 +20,10 @@ from django.utils import timezone
 from applications import tasks
 from applications.models import Application, PdfBatch, PdfBatchChunk
 from applications.pdf import application_number, render_application_pdf
+from portal import scope
 from portal.models import Role
 from portal.roles import has_role, scopes, sees_full_identity
+from programmes.models import Round
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +31,18 @@ logger = logging.getLogger(__name__)
 EXCLUDED_STATUSES = (Application.Status.DRAFT, Application.Status.WITHDRAWN)
 
 
-def may_start_batch(user, *, street=None) -> bool:
-    """The district office (or an administrator) for a whole round or any street; a street
-    reviewer for their own street only."""
-    if has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN):
+def may_start_batch(user, *, street=None, round=None) -> bool:
+    """The district office (or an administrator) for a whole round or any street of its own
+    authority's rounds; a street reviewer for their own street only."""
+    if round is not None and not scope.visible(user, Round.objects.filter(pk=round.pk)).exists():
+        return False
+    if getattr(user, "is_superuser", False):
         return True
+    if has_role(user, Role.DISTRICT_OFFICE):
+        offices = scope.office_authority_ids(user) or set()
+        if round is not None and round.version.programme.authority_id not in offices:
+            return False
+        return street is None or exportable_streets(user).filter(pk=street.pk).exists()
     if street is not None and has_role(user, Role.STREET_REVIEWER):
         return street in scopes(user, Role.STREET_REVIEWER, "region")
     return False
@@ -54,7 +63,7 @@ def start_pdf_batch(*, round, street=None, by) -> PdfBatch:
 
     ID numbers are shown in full only when `by` may see them (portal.roles.sees_full_identity).
     """
-    if not may_start_batch(by, street=street):
+    if not may_start_batch(by, street=street, round=round):
         raise PermissionDenied("您没有导出该批次申报表的权限。")
     with transaction.atomic():
         batch = PdfBatch.objects.create(
@@ -220,7 +229,7 @@ def exportable_streets(user):
         kind__in=[RegionKind.STREET, RegionKind.TOWN, RegionKind.ZONE]
     ).order_by("parent__code", "code")
     if has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN):
-        return streets
+        return scope.visible(user, streets)  # the streets of the office's own district
     own = [region.pk for region in scopes(user, Role.STREET_REVIEWER, "region")]
     return streets.filter(pk__in=own)
 
@@ -229,7 +238,7 @@ def visible_batches(user):
     """The batches a user may watch and download, newest first."""
     batches = PdfBatch.objects.select_related("round", "street", "requested_by")
     if has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN):
-        return batches
+        return scope.visible(user, batches)
     if has_role(user, Role.STREET_REVIEWER):
         return batches.filter(street__in=exportable_streets(user))
     return batches.none()

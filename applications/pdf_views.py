@@ -20,6 +20,7 @@ from applications.pdf_batches import (
     start_pdf_batch,
     visible_batches,
 )
+from portal import scope
 from portal.models import Role
 from portal.roles import has_role
 from programmes.models import Round
@@ -43,10 +44,11 @@ class PdfBatchForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["round"].queryset = (
+        self.fields["round"].queryset = scope.visible(
+            user,
             Round.objects.exclude(status=Round.Status.DRAFT)
             .select_related("version__programme")
-            .order_by("-opens_on", "name")
+            .order_by("-opens_on", "name"),
         )
         self.fields["street"].queryset = exportable_streets(user)
         if not has_role(user, Role.DISTRICT_OFFICE, Role.SYSTEM_ADMIN):
@@ -56,7 +58,9 @@ class PdfBatchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if "street" in cleaned and not may_start_batch(self.user, street=cleaned.get("street")):
+        if "street" in cleaned and not may_start_batch(
+            self.user, street=cleaned.get("street"), round=cleaned.get("round")
+        ):
             self.add_error("street", _("您只能导出本街镇的申报。"))
         return cleaned
 

@@ -76,8 +76,6 @@ class RoleAssignmentForm(forms.ModelForm):
         for field in self.Meta.fields:
             if field in data:
                 setattr(assignment, field, data[field])
-        if "user" not in data and self.instance.user_id is None:
-            return data
         refusal = scope.grant_refusal(by=self.granted_by, assignment=assignment)
         if refusal:
             raise ValidationError({"role": refusal})

@@ -73,7 +73,7 @@ UNITS = [
         "street": "qingpu-xianghuaqiao",
         "legal_representative": "徐志强",
         "address": "上海市青浦区香花桥街道天辰路999号",
-        "contact_name": "陈静",
+        "contact_name": "陆佳",
         "contact_phone": "021-59700004",
     },
     {

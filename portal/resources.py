@@ -188,6 +188,21 @@ class UnitResource(resources.ModelResource):
             if first != row_number:
                 raise ValidationError({"credit_code": f"统一社会信用代码与第 {first} 行重复。"})
 
+    def before_save_instance(self, instance, row, **kwargs):
+        """An office imports only units of its own district(s) (portal.scope), new or changed."""
+        from portal import scope  # scope registers itself once the apps are loaded
+
+        user = kwargs.get("user")
+        if user is None or user.is_superuser:
+            return
+        mine = scope.region_ids_of(scope.staff_authority_ids(user)) or set()
+        district = instance.tax_district
+        in_scope = district is not None and (district.pk in mine or (district.parent_id in mine))
+        if instance.pk and not scope.visible(user, Unit.objects.filter(pk=instance.pk)).exists():
+            in_scope = False
+        if not in_scope:
+            raise ValidationError({"tax_district": "只能导入本区的单位。"})
+
 
 class StaffAccountResource(resources.ModelResource):
     """Staff accounts with one role each row; the office creates staff accounts this way."""

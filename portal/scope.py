@@ -260,12 +260,12 @@ def _register_portal() -> None:
             return Q()
         if not ids:
             return Q(pk=user.pk)
-        return (
-            Q(pk=user.pk)
-            | Q(roles__authority_id__in=ids)
+        related = User.objects.filter(
+            Q(roles__authority_id__in=ids)
             | Q(applications__round__version__programme__authority_id__in=ids)
             | Q(awards__ruleset_version__programme__authority_id__in=ids)
-        )
+        ).values("pk")
+        return Q(pk=user.pk) | Q(pk__in=related)
 
     def users_changeable(user) -> Q:
         # Never another system admin or another member of staff with admin access.
@@ -285,6 +285,20 @@ def _register_portal() -> None:
 
 
 _register_portal()
+
+
+def pool_experts(ids: set[int] | None):
+    """The experts of these authorities' pools (None: every expert); an expert of no pool (made
+    before pools existed) is offered to every office."""
+    from portal.models import User
+
+    experts = User.objects.filter(roles__role=Role.EXPERT)
+    if ids is not None:
+        experts = experts.filter(
+            Q(roles__authority_id__in=ids) | Q(roles__authority__isnull=True),
+            roles__role=Role.EXPERT,
+        )
+    return User.objects.filter(pk__in=experts.values("pk")).order_by("username")
 
 
 # --- granting roles --------------------------------------------------------------------------
@@ -313,7 +327,7 @@ def grant_refusal(*, by, assignment: RoleAssignment) -> str | None:
         return None
     if assignment.role not in GRANTABLE_BY_OFFICE:
         return _("区人社局经办、财务和系统管理员角色只能由系统管理员分配。")
-    if assignment.user_id == by.pk:
+    if assignment.user_id is not None and assignment.user_id == by.pk:
         return _("不能给自己分配角色。")
     mine = office_authority_ids(by) or set()
     authority = assignment.authority or authority_of_scope(assignment)

@@ -81,7 +81,8 @@ def scope_of(user) -> Scope | None:
             within |= Q(department__in=departments)
         if unions:
             within |= Q(union__in=unions)
-        return Scope({ALL}, within, APPLICATION_TABLES)
+        staff = authority_scope.staff_authority_ids(user)
+        return Scope({ALL} if staff is None else staff, within, APPLICATION_TABLES)
     if has_role(user, Role.FINANCE) and districts:
         return Scope(districts, Q(), frozenset({"awards", "money"}))
     return None

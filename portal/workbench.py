@@ -36,7 +36,9 @@ def panels_for(user, codes) -> list[dict]:
             extra = provider(user) or {}
             panel["links"].extend(extra.get("links", []))
             panel["items"].extend(extra.get("items", []))
-        if code == Role.SYSTEM_ADMIN or (code == Role.DISTRICT_OFFICE and user.is_staff):
+        if code == Role.SYSTEM_ADMIN or (
+            code in (Role.DISTRICT_OFFICE, Role.UNION_REVIEWER) and user.is_staff
+        ):
             panel["links"].append(("管理后台", "/admin/"))
         panels.append(panel)
     return panels

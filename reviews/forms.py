@@ -207,13 +207,11 @@ class AssignForm(forms.Form):
         label=_("专家"), queryset=None, error_messages={"required": _("请选择专家。")}
     )
 
-    def __init__(self, *args, **kwargs):
-        from portal.models import User
+    def __init__(self, *args, authority_ids=None, **kwargs):
+        from portal.scope import pool_experts  # forms are loaded before the scope registry
 
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = (
-            User.objects.filter(roles__role="expert").distinct().order_by("username")
-        )
+        self.fields["expert"].queryset = pool_experts(authority_ids)
         self.fields["expert"].label_from_instance = lambda u: u.display_name
 
 

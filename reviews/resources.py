@@ -60,3 +60,19 @@ class ExpertProfileResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.fields["unit"].widget.forget()
         return super().before_import(dataset, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """An office imports experts into its own authority's pool, never another's."""
+        from django.core.exceptions import ValidationError
+
+        from portal import scope  # registered once the apps are loaded
+        from portal.models import Authority
+
+        user = kwargs.get("user")
+        if user is None or user.is_superuser:
+            return
+        offices = scope.office_authority_ids(user) or set()
+        if instance.authority_id is None and offices:
+            instance.authority = Authority.objects.filter(pk__in=offices).order_by("pk").first()
+        if instance.authority_id not in offices:
+            raise ValidationError("该专家在其他机构的专家库中，不能导入。")

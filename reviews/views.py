@@ -431,7 +431,7 @@ def _round_context(request, round_, **forms_by_name):
         "stages": stages,
         "approved": [a for a in apps if a.status == Application.Status.APPROVED],
         "named": [a for a in apps if a.status == Application.Status.NAMED],
-        "assign_form": AssignForm(),
+        "assign_form": AssignForm(authority_ids={round_.version.programme.authority_id}),
         "draw_form": DrawForm(),
         "credit_form": CreditCheckForm(),
         "resolve_form": ResolveObjectionForm(),
@@ -496,7 +496,7 @@ def assign(request, pk: int):
             ),
             success=_("已随机抽取专家。"),
         )
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, authority_ids={round_.version.programme.authority_id})
     if not form.is_valid():
         return _invalid(request, round_, form)
     app = _round_application(round_, form.cleaned_data["application"])

@@ -12,6 +12,7 @@ class SubsidiesConfig(AppConfig):
         from subsidies import panels, permissions  # noqa: F401  (registers the rules)
 
         register_panel(Role.DISTRICT_OFFICE, panels.office_panel)
+        register_panel(Role.UNION_REVIEWER, panels.union_office_panel)
         register_panel(Role.FINANCE, panels.finance_panel)
         register_panel(Role.APPLICANT, panels.awardee_panel)
 

@@ -10,6 +10,17 @@ from subsidies import selectors
 from subsidies.models import PaymentBatch
 
 
+def union_office_panel(user) -> dict | None:
+    """The city union organises the craftsman round: its awards, as an office sees them."""
+    from subsidies.permissions import office_ids
+
+    if not office_ids(user):
+        return None  # a district or industry union reviews, it does not name
+    panel = office_panel(user)
+    panel["links"] = panel["links"][:2]
+    return panel
+
+
 def office_panel(user) -> dict:
     overdue, soon = selectors.assessments_for(user, today=timezone.localdate())
     items = []

@@ -54,6 +54,21 @@ class AwardResource(resources.ModelResource):
         skip_unchanged = True
         use_transactions = True
 
+    def before_save_instance(self, instance, row, **kwargs):
+        """An office updates only its own authority's awards (portal.scope)."""
+        from django.core.exceptions import ValidationError
+
+        from portal import scope  # registered once the apps are loaded
+
+        user = kwargs.get("user")
+        if user is None or user.is_superuser:
+            return
+        if (
+            not instance.pk
+            or not scope.changeable(user, Award.objects.filter(pk=instance.pk)).exists()
+        ):
+            raise ValidationError("只能修改本机构的命名与待遇。")
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         # awards are made by naming, never by a spreadsheet: a row naming no award is skipped
         if original is None or original.pk is None:

@@ -53,6 +53,9 @@ MARKERS = {
     SHIZHONG: ["2025年度市中首席技师申报", "市中政办字〔2022〕5号", "孔凡新", "孔祥云", "褚玉梅"],
     UNION: ["2024年度上海工匠申报", "沪工总〔2024〕120号", "马俊", "杨帆", "许静"],
 }
+# Pages for everyone (the public home page, the open rounds' apply pages, the publicity): they
+# show what every authority publishes, by design.
+PUBLIC = re.compile(r"^/$|^/rounds/(\d+/apply/)?$|^/reviews/publicity/")
 SKIP = re.compile(r"/accounts/logout|/logout|/static/|/media/|/password|/i18n/|/jsi18n")
 MAX_PAGES = 400
 
@@ -116,6 +119,19 @@ def owner(obj) -> str | None:
     if isinstance(obj, User):
         return None  # judged by the markers (names) instead
     return None
+
+
+def shared_with_union(obj, mine) -> bool:
+    """The city union's craftsman round is city-wide: Shanghai's regions and units are its too."""
+    from portal.models import Region, Unit
+
+    if mine != UNION:
+        return False
+    if isinstance(obj, Unit):
+        return owner(obj) in (SONGJIANG, QINGPU)
+    if isinstance(obj, Region):
+        return owner(obj) in (SONGJIANG, QINGPU)
+    return False
 
 
 def district_authority(region) -> str | None:
@@ -205,8 +221,10 @@ def test_crawl_finds_no_object_of_another_authority(username, as_user):
             problems.append(f"{path}: HTTP {status}")
         if status != 200:
             continue
+        if PUBLIC.search(urlsplit(path).path):
+            continue
         obj = admin_object(urlsplit(path).path)
-        if obj is not None and owner(obj) not in (None, mine):
+        if obj is not None and owner(obj) not in (None, mine) and not shared_with_union(obj, mine):
             problems.append(f"{path}: opens {obj!r} of {owner(obj)}")
         for authority, markers in MARKERS.items():
             if authority == mine:
@@ -294,6 +312,7 @@ def _first(model, authority, **filters):
         "ExpertProfile": "authority__code",
         "Unit": "tax_district__authorities__code",
         "Department": "district__authorities__code",
+        "Region": "parent__authorities__code",
     }[model.__name__]
     del scope, Q
     return model._default_manager.filter(**{via: authority}, **filters).order_by("pk").first()
@@ -306,6 +325,8 @@ ADMIN_MODELS = [
     ("applications", "Application", {"status": "in_review"}),
     ("subsidies", "Award", {}),
     ("subsidies", "Payment", {}),
+    ("subsidies", "Assessment", {}),
+    ("portal", "Region", {"kind__in": ["street", "town"]}),
     ("subsidies", "PaymentBatch", {}),
     ("portal", "RoleAssignment", {"role": "street_reviewer"}),
     ("reviews", "ExpertProfile", {}),
@@ -348,21 +369,16 @@ def test_admin_exports_hold_only_the_offices_rows(office, as_user):
         office, SHIZHONG
     )
     for path in ("/admin/portal/user/export/", "/admin/subsidies/award/export/"):
-        response = client.post(path, {"format": "0", "export_items": [], "resource": "0"})
-        if response.status_code == 200 and "spreadsheet" not in response.get("Content-Type", ""):
-            # the export form: ask for xlsx
-            form = response.context["form"]
-            choices = dict(form.fields["format"].choices)
-            xlsx = next(k for k, v in choices.items() if "xlsx" in str(v).lower())
-            data = {"format": xlsx}
-            for name, field in form.fields.items():
-                if name.startswith(("resource", "stakeholderresource")) or name == "resource":
-                    data[name] = field.initial or "0"
-                if hasattr(field, "choices") and name not in ("format", "resource"):
-                    data[name] = [c[0] for c in field.choices]
-            response = client.post(path, data)
+        form = client.get(path).context["form"]
+        data = {"format": "0", "resource": "0"}
+        for name in form.fields:
+            if name not in ("format", "resource", "export_items"):
+                data[name] = "on"  # every column
+        response = client.post(path, data)
         assert response.status_code == 200, path
+        assert "spreadsheet" in response["Content-Type"], path
         text = xlsx_text(response.content)
+        assert text.strip(), path
         for authority, markers in MARKERS.items():
             if authority != mine:
                 for marker in markers:
@@ -554,7 +570,8 @@ def test_finance_cannot_list_open_approve_or_export_another_authoritys_batch(
     assert client.get(f"/subsidies/batches/{other.pk}/").status_code == 404
     assert client.post(f"/subsidies/batches/{other.pk}/approve/").status_code == 404
     assert client.get(f"/subsidies/batches/{other.pk}/payroll.xlsx").status_code == 404
-    assert client.get(f"/admin/subsidies/paymentbatch/{other.pk}/change/").status_code == 404
+    in_admin = client.get(f"/admin/subsidies/paymentbatch/{other.pk}/change/")
+    assert in_admin.status_code == 404 or in_admin.url.startswith("/admin/login/")
     other.refresh_from_db()
     assert other.status == "draft" and other.approved_by is None
     # Its own: the payroll sheet only once approved.
@@ -604,3 +621,69 @@ def test_the_city_union_sees_its_craftsman_awards(as_user):
     assert response.status_code == 200
     text = response.content.decode()
     assert "沪工总〔2024〕120号" in text and "沪松人社〔2024〕88号" not in text
+
+
+def test_expert_pools_are_the_authoritys_own(demo, db):
+    from applications.models import Application
+    from portal.models import User
+    from portal.scope import office_authority_ids, pool_experts
+    from reviews import services
+
+    chen = User.objects.get(username="chen_office")
+    offered = {u.username for u in pool_experts(office_authority_ids(chen))}
+    assert {"expert_a", "expert_b"} <= offered
+    assert not offered & {"qingpu_expert", "shizhong_expert", "union_expert"}
+    qingpu_app = Application.objects.get(applicant__username="demo_qingpu")
+    assert User.objects.get(username="expert_a").pk not in services.expert_pool(qingpu_app)
+    assert User.objects.get(username="qingpu_expert").pk in services.expert_pool(qingpu_app)
+
+
+def test_the_user_pages_role_rows_refuse_an_office_or_finance_role(as_user):
+    """The same rule through the roles on a user's page (the inline), also on a new user."""
+    from portal.models import Region, RoleAssignment, User
+
+    client = as_user("chen_office")
+    target = User.objects.get(username="zhao_street")
+    data = _user_change(client, target)
+    prefix = "roles"
+    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    songjiang = Region.objects.get(code="songjiang")
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(total + 1),
+            f"{prefix}-{total}-role": "finance",
+            f"{prefix}-{total}-region": str(songjiang.pk),
+            f"{prefix}-{total}-user": str(target.pk),
+        }
+    )
+    before = RoleAssignment.objects.count()
+    response = client.post(f"/admin/portal/user/{target.pk}/change/", data)
+    assert response.status_code == 200
+    assert "只能由系统管理员分配" in response.content.decode()
+    assert RoleAssignment.objects.count() == before
+    # A new account with an office role in the same request: refused too, nothing made.
+    response = client.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "new_office",
+            "real_name": "新经办",
+            "password1": "Zz@9xQ!w7Lm#2026",
+            "password2": "Zz@9xQ!w7Lm#2026",
+            "roles-TOTAL_FORMS": "1",
+            "roles-INITIAL_FORMS": "0",
+            "roles-MIN_NUM_FORMS": "0",
+            "roles-MAX_NUM_FORMS": "1000",
+            "roles-0-role": "district_office",
+            "roles-0-region": str(songjiang.pk),
+            "_save": "保存",
+        },
+    )
+    assert not RoleAssignment.objects.filter(user__username="new_office").exists()
+    assert not User.objects.filter(username="new_office", roles__role="district_office").exists()
+
+
+def test_the_city_unions_workbench_leads_to_its_awards_a_district_unions_does_not(as_user):
+    page = as_user("union_city").get("/workbench/").content.decode()
+    assert 'href="/subsidies/"' in page and 'href="/admin/"' in page
+    page = as_user("zhou_union").get("/workbench/").content.decode()
+    assert 'href="/subsidies/"' not in page and 'href="/admin/"' not in page
