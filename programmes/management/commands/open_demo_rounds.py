@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from programmes.models import Programme, Round
+from programmes.rounds import open_round
 
 
 class Command(BaseCommand):
@@ -19,16 +21,22 @@ class Command(BaseCommand):
                 continue
             name = f"{today.year}年度{programme.name}申报（演示）"
             quota = (version.data.get("scoring") or {}).get("quota") or {}
-            round_, created = Round.objects.get_or_create(
-                version__programme=programme,
-                name=name,
-                defaults={
-                    "version": version,
-                    "year": today.year,
-                    "opens_on": today - timedelta(days=7),
-                    "closes_on": today + timedelta(days=60),
-                    "quota": quota.get("count"),
-                    "status": Round.Status.OPEN,
-                },
-            )
-            self.stdout.write(f"{round_.name}: {'新建' if created else '已存在'}")
+            existing = Round.objects.filter(version__programme=programme, name=name).first()
+            if existing is not None:
+                self.stdout.write(f"{existing.name}: 已存在")
+                continue
+            try:
+                round_ = open_round(
+                    version=version,
+                    name=name,
+                    year=today.year,
+                    opens_on=today - timedelta(days=7),
+                    closes_on=today + timedelta(days=60),
+                    quota=quota.get("count"),
+                )
+            except ValidationError as exc:
+                # a text not in force today, or its round rules, allow no round now
+                reasons = "；".join(m for ms in exc.message_dict.values() for m in ms)
+                self.stdout.write(f"{programme.name}: 不开设演示批次（{reasons}）")
+                continue
+            self.stdout.write(f"{round_.name}: 新建")
