@@ -7,7 +7,7 @@ sends mail after commit (STYLE.md). Errors are `ApplicationError` with a Chinese
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -416,27 +416,30 @@ def _decide_unit_stage(application, stage, outcome: str, by, *, note: str) -> No
 
 
 def publicity_long_enough(ruleset, starts_on: date, ends_on: date) -> str | None:
-    """The problem with the unit's internal publicity dates, or None (四(二); 第九条(二))."""
+    """The problem with the unit's internal publicity dates, or None (四(二); 第九条(二)).
+
+    The end the text asks for is programmes.paths.publicity_end, the function `simulate` and
+    the office's publicity use too."""
+    from programmes.paths import publicity_end
+
     rule = ruleset.eligibility.internal_publicity
     if ends_on < starts_on:
         return "公示结束日期不能早于开始日期。"
-    if rule is None:
+    if rule is None or not (rule.days or rule.working_days):
         return None
-    if rule.days and (ends_on - starts_on).days + 1 < rule.days:
+    calendar = working_day_calendar()
+    try:
+        needed = publicity_end(rule, starts_on, calendar)
+        if ends_on >= needed:
+            return None
+        count = calendar.working_days_between(starts_on, ends_on)
+    except UnknownCalendarYear as exc:
+        return str(exc)
+    if rule.days:
         return f"内部公示不少于{rule.days}天（{rule.source}），{starts_on} 至 {ends_on} 只有{(ends_on - starts_on).days + 1}天。"
-    if rule.working_days:
-        calendar = working_day_calendar()
-        try:
-            count = sum(
-                1
-                for n in range((ends_on - starts_on).days + 1)
-                if calendar.is_working_day(starts_on + timedelta(days=n))
-            )
-        except UnknownCalendarYear as exc:
-            return str(exc)
-        if count < rule.working_days:
-            return f"内部公示不少于{rule.working_days}个工作日（{rule.source}），所填期间只有{count}个工作日。"
-    return None
+    return (
+        f"内部公示不少于{rule.working_days}个工作日（{rule.source}），所填期间只有{count}个工作日。"
+    )
 
 
 def record_internal_publicity(
