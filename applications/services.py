@@ -158,6 +158,22 @@ def save_draft(*, application: Application, post, by) -> tuple[Application, dict
     return application, bound.errors()
 
 
+def findings_about(application: Application) -> list[eligibility.Finding]:
+    """The findings of the programme's earlier rounds against this applicant or their unit."""
+    from django.db.models import Q
+
+    from applications.models import Finding
+
+    against = Q(against=Finding.Against.PERSON, person=application.applicant_id)
+    if application.unit_id:
+        against |= Q(against=Finding.Against.UNIT, unit=application.unit_id)
+    rows = Finding.objects.filter(against, programme=application.round.version.programme_id)
+    return [
+        eligibility.Finding(rule=f.rule, against=f.against, found_on=f.found_on)
+        for f in rows.exclude(application=application).order_by("found_on")
+    ]
+
+
 def precheck(application: Application, *, on: date | None = None) -> list:
     """The eligibility checks on what the form holds now (the same rules as `simulate`)."""
     ruleset = ruleset_of(application)
@@ -169,6 +185,7 @@ def precheck(application: Application, *, on: date | None = None) -> list:
             on=on or timezone.localdate(),
             channel=application.channel,
             eligibility=eligibility_for(application.round),
+            findings=findings_about(application),
         )
     except ValueError as exc:  # a stored value the facts model refuses
         return [eligibility.CheckResult("facts", "fail", str(exc), "", ())]

@@ -173,6 +173,17 @@ class RoundRule(_Model):
     source: Source
 
 
+class BanRule(_Model):
+    """A finding that bars later applications (上海工匠 五(三): 3年内不再接受该单位或个人的申报;
+    市中 第十四条(三): 取消单位申报资格): whom it bars, for how many years (none: no end)."""
+
+    code: Code
+    label: Text
+    barred: list[Literal["person", "unit"]] = Field(min_length=1)
+    years: int | None = Field(default=None, ge=1)
+    source: Source
+
+
 class Identity(_Model):
     """Which programme, which document, in force when, who applies, where."""
 
@@ -668,6 +679,7 @@ class RuleSet(_Model):
     adjustments: AdjustmentRules = Field(default_factory=AdjustmentRules)
     not_encoded: list[NotEncoded] = Field(default_factory=list)
     rounds: list[RoundRule] = Field(default_factory=list)
+    bans: list[BanRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cross_field(self):
