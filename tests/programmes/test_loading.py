@@ -106,9 +106,34 @@ def test_programme_coverage_lists_rules_with_clauses(capsys):
     assert "二(二)4" in out
 
 
-def test_demo_opens_one_round_per_programme(demo_people):
+def test_demo_opens_a_round_only_where_the_text_allows_one_today(demo_people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programmes.rounds import round_problems
+
     call_command("load_demo")
-    assert Round.objects.filter(status=Round.Status.OPEN).count() == 5
+    today = timezone.localdate()
+    allowed = {
+        v.programme.code
+        for v in ProgrammeVersion.objects.select_related("programme")
+        if not round_problems(
+            v.ruleset,
+            year=today.year,
+            opens_on=today - timedelta(days=7),
+            closes_on=today + timedelta(days=60),
+            quota=None,
+        )
+    }
+    opened = set(
+        Round.objects.filter(status=Round.Status.OPEN).values_list(
+            "version__programme__code", flat=True
+        )
+    )
+    assert opened == allowed
+    if today.year >= 2026:  # 市中 第十六条 and 青浦 end 2025-12-31; 上海工匠 is the 2024 round's
+        assert opened == {"songjiang-chief-technician", "songjiang-training-base"}
     call_command("load_demo")  # again: nothing twice, nothing fails
-    assert Round.objects.count() == 5
+    assert Round.objects.count() == len(allowed)
     assert ProgrammeVersion.objects.count() == 5
