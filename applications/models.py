@@ -371,3 +371,63 @@ class PdfBatchChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} #{self.index + 1}"
+
+
+class Finding(models.Model):
+    """A finding the office recorded that bars later applications of the programme (上海工匠
+    五(三): false information, the person or the unit for 3 years; 市中 第十四条(三): the unit at
+    fault loses its right to nominate). The rule and its length are the rule set's `bans`."""
+
+    class Against(models.TextChoices):
+        PERSON = "person", _("申报人")
+        UNIT = "unit", _("单位")
+
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        verbose_name=_("人才项目"),
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    rule = models.CharField(_("认定事项"), max_length=64)
+    against = models.CharField(_("对象"), max_length=8, choices=Against.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings_against",
+    )
+    unit = models.ForeignKey(
+        "portal.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("所涉申报"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    found_on = models.DateField(_("认定日期"))
+    note = models.TextField(_("认定情况"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("禁止申报认定")
+        verbose_name_plural = _("禁止申报认定")
+        ordering = ["-found_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_against_display()}·{self.rule}（{self.found_on}）"

@@ -7,7 +7,7 @@ sends mail after commit (STYLE.md). Errors are `ApplicationError` with a Chinese
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -163,6 +163,22 @@ def save_draft(*, application: Application, post, by) -> tuple[Application, dict
     return application, bound.errors()
 
 
+def findings_about(application: Application) -> list[eligibility.Finding]:
+    """The findings of the programme's earlier rounds against this applicant or their unit."""
+    from django.db.models import Q
+
+    from applications.models import Finding
+
+    against = Q(against=Finding.Against.PERSON, person=application.applicant_id)
+    if application.unit_id:
+        against |= Q(against=Finding.Against.UNIT, unit=application.unit_id)
+    rows = Finding.objects.filter(against, programme=application.round.version.programme_id)
+    return [
+        eligibility.Finding(rule=f.rule, against=f.against, found_on=f.found_on)
+        for f in rows.exclude(application=application).order_by("found_on")
+    ]
+
+
 def precheck(application: Application, *, on: date | None = None) -> list:
     """The eligibility checks on what the form holds now (the same rules as `simulate`)."""
     ruleset = ruleset_of(application)
@@ -174,6 +190,7 @@ def precheck(application: Application, *, on: date | None = None) -> list:
             on=on or timezone.localdate(),
             channel=application.channel,
             eligibility=eligibility_for(application.round),
+            findings=findings_about(application),
         )
     except ValueError as exc:  # a stored value the facts model refuses
         return [eligibility.CheckResult("facts", "fail", str(exc), "", ())]
@@ -421,27 +438,30 @@ def _decide_unit_stage(application, stage, outcome: str, by, *, note: str) -> No
 
 
 def publicity_long_enough(ruleset, starts_on: date, ends_on: date) -> str | None:
-    """The problem with the unit's internal publicity dates, or None (四(二); 第九条(二))."""
+    """The problem with the unit's internal publicity dates, or None (四(二); 第九条(二)).
+
+    The end the text asks for is programmes.paths.publicity_end, the function `simulate` and
+    the office's publicity use too."""
+    from programmes.paths import publicity_end
+
     rule = ruleset.eligibility.internal_publicity
     if ends_on < starts_on:
         return "公示结束日期不能早于开始日期。"
-    if rule is None:
+    if rule is None or not (rule.days or rule.working_days):
         return None
-    if rule.days and (ends_on - starts_on).days + 1 < rule.days:
+    calendar = working_day_calendar()
+    try:
+        needed = publicity_end(rule, starts_on, calendar)
+        if ends_on >= needed:
+            return None
+        count = calendar.working_days_between(starts_on, ends_on)
+    except UnknownCalendarYear as exc:
+        return str(exc)
+    if rule.days:
         return f"内部公示不少于{rule.days}天（{rule.source}），{starts_on} 至 {ends_on} 只有{(ends_on - starts_on).days + 1}天。"
-    if rule.working_days:
-        calendar = working_day_calendar()
-        try:
-            count = sum(
-                1
-                for n in range((ends_on - starts_on).days + 1)
-                if calendar.is_working_day(starts_on + timedelta(days=n))
-            )
-        except UnknownCalendarYear as exc:
-            return str(exc)
-        if count < rule.working_days:
-            return f"内部公示不少于{rule.working_days}个工作日（{rule.source}），所填期间只有{count}个工作日。"
-    return None
+    return (
+        f"内部公示不少于{rule.working_days}个工作日（{rule.source}），所填期间只有{count}个工作日。"
+    )
 
 
 def record_internal_publicity(

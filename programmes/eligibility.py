@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -749,16 +749,63 @@ def policy_in_force(identity, *, on: date) -> CheckResult:
     return CheckResult("policy_in_force", "pass", f"政策在有效期内（{window}）", source)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A finding the office recorded in an earlier round: which ban rule, against whom
+    (`person` or `unit`), and the day it was made."""
+
+    rule: str
+    against: str
+    found_on: date
+
+
+def not_barred(bans, findings, *, on: date) -> CheckResult:
+    """`not_barred`: no finding of an earlier round bars the applicant or the unit on `on`
+    (fail, no exception): 上海工匠 五(三) for 3 years from the finding; 市中政办字〔2020〕33号
+    第十四条(三) with no end."""
+    rules = {rule.code: rule for rule in bans}
+    for finding in findings:
+        rule = rules.get(finding.rule)
+        if rule is None or finding.against not in rule.barred or on < finding.found_on:
+            continue
+        if rule.years is not None:
+            until = _add_years(finding.found_on, rule.years)
+            if on >= until:
+                continue
+            span = f"{finding.found_on} 起{rule.years}年内（至 {until - timedelta(days=1)}）"
+        else:
+            span = f"自 {finding.found_on} 起"
+        who = "申报人" if finding.against == "person" else "所在单位"
+        message = f"{rule.label}：{span}不再接受该{who}的申报"
+        return CheckResult("not_barred", "fail", message, rule.source)
+    return CheckResult("not_barred", "pass", "无禁止申报的认定", "、".join(r.source for r in bans))
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def assess(
-    ruleset, facts: ApplicantFacts | dict, *, on: date, channel: str | None = None, eligibility=None
+    ruleset,
+    facts: ApplicantFacts | dict,
+    *,
+    on: date,
+    channel: str | None = None,
+    eligibility=None,
+    findings=(),
 ) -> list[CheckResult]:
     """The eligibility of an application, the same for `simulate` and the live pre-check: the
-    text in force on `on`, then the rule set's checks (`eligibility`: the round's copy of the
-    rule set's section, with the round's own dates, when given)."""
-    return [
-        policy_in_force(ruleset.identity, on=on),
-        *evaluate(eligibility or ruleset.eligibility, facts, on=on, channel=channel),
-    ]
+    text in force on `on`, the bans of earlier rounds' findings (where the rule set has bans),
+    then the rule set's checks (`eligibility`: the round's copy of the rule set's section, with
+    the round's own dates, when given)."""
+    results = [policy_in_force(ruleset.identity, on=on)]
+    if ruleset.bans:
+        results.append(not_barred(ruleset.bans, findings, on=on))
+    results.extend(evaluate(eligibility or ruleset.eligibility, facts, on=on, channel=channel))
+    return results
 
 
 def eligible(results: Iterable[CheckResult]) -> bool:

@@ -197,6 +197,28 @@ class Round(models.Model):
                     % {"state": self.version.get_state_display()}
                 }
             )
+        if not (self.version_id and self.opens_on and self.closes_on and self.year):
+            return
+        from programmes.rounds import round_problems
+
+        others = (
+            Round.objects.filter(version__programme=self.version.programme_id)
+            .exclude(pk=self.pk)
+            .values_list("year", flat=True)
+        )
+        problems = round_problems(
+            self.version.ruleset,
+            year=self.year,
+            opens_on=self.opens_on,
+            closes_on=self.closes_on,
+            quota=self.quota,
+            other_years=list(others),
+        )
+        if problems:
+            errors: dict[str, list[str]] = {}
+            for name, message in problems:
+                errors.setdefault(name, []).append(message)
+            raise ValidationError(errors)
 
     def is_open_on(self, day) -> bool:
         return self.status == self.Status.OPEN and self.opens_on <= day <= self.closes_on

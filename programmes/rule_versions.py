@@ -19,14 +19,14 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from portal import scope
+from programmes import rounds
 from programmes.models import Programme, ProgrammeVersion, Round
 from programmes.ruleset import RuleSet, RuleSetError, load_ruleset_text, ruleset_digest
-from programmes.ruleset_diff import Change, describe
+from programmes.ruleset_diff import Change, ruleset_diff
 from programmes.selectors import working_day_calendar
 from programmes.simulation import ScenarioError, parse_scenario, simulate
 from programmes.versions import as_yaml
@@ -249,11 +249,12 @@ def retire_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
 def open_round(
     *, version: ProgrammeVersion, name: str, year: int, opens_on, closes_on, quota, by
 ) -> Round:
-    """Open a round on an active version; refused (ValidationError, with the clause) where the
-    version is not in force or the text's round rules forbid it (Round.full_clean)."""
+    """Open a round on an active version (programmes.rounds.open_round): refused with a
+    ValidationError naming the clause where the version is not in force or the text's round
+    rules forbid it (Round.full_clean)."""
     if not may_manage(by, version.programme):
         raise RuleVersionError("您不能为该项目开启申报批次。")
-    round_ = Round(
+    return rounds.open_round(
         version=version,
         name=name,
         year=year,
@@ -262,9 +263,6 @@ def open_round(
         quota=quota,
         status=Round.Status.OPEN,
     )
-    round_.full_clean()
-    round_.save()
-    return round_
 
 
 # --- compare and try ---------------------------------------------------------------------
@@ -279,9 +277,10 @@ def in_force_version(programme: Programme, *, besides: ProgrammeVersion | None =
 
 
 def compare(version: ProgrammeVersion) -> tuple[ProgrammeVersion | None, list[Change]]:
-    """The version in force and what `version` changes in it, in words."""
+    """The version in force and what `version` changes in it, in words (the same function as
+    `manage.py diff_ruleset`)."""
     base = in_force_version(version.programme, besides=version)
-    return base, (describe(base.ruleset, version.ruleset) if base else [])
+    return base, (ruleset_diff(base.ruleset, version.ruleset) if base else [])
 
 
 @dataclass(frozen=True)
@@ -380,7 +379,3 @@ def validation_problems(exc: RuleSetError) -> list[str]:
     return [f"{path}：{message}" if path else message for path, message in exc.problems] or [
         str(exc)
     ]
-
-
-def round_refusal(exc: ValidationError) -> list[str]:
-    return [message for messages in exc.message_dict.values() for message in messages]

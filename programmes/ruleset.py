@@ -156,6 +156,34 @@ class Supersedes(_Model):
     source: Source
 
 
+class Reading(_Model):
+    """How the portal reads a clause where the text leaves a question open, with the clause."""
+
+    reading: Text
+    source: Source
+
+
+class RoundRule(_Model):
+    """What the text says about its rounds (calls): `years` the round years it governs,
+    `every_years` at most one selection in so many years, `quarter` the call goes out in that
+    quarter of the selection year, `max_quota` at most so many people a round."""
+
+    rule: Literal["years", "every_years", "quarter", "max_quota"]
+    value: int | list[int]
+    source: Source
+
+
+class BanRule(_Model):
+    """A finding that bars later applications (上海工匠 五(三): 3年内不再接受该单位或个人的申报;
+    市中 第十四条(三): 取消单位申报资格): whom it bars, for how many years (none: no end)."""
+
+    code: Code
+    label: Text
+    barred: list[Literal["person", "unit"]] = Field(min_length=1)
+    years: int | None = Field(default=None, ge=1)
+    source: Source
+
+
 class Identity(_Model):
     """Which programme, which document, in force when, who applies, where."""
 
@@ -170,6 +198,8 @@ class Identity(_Model):
     in_force_until: IsoDate | None = None
     in_force_source: Source | None = None
     supersedes: list[Supersedes] = Field(default_factory=list)
+    # what happens to awards already named when the text expires (their term runs on, or not)
+    awards_after_expiry: Reading | None = None
     applicant_kind: Literal["person", "organisation", "project"]
     district: Literal["songjiang", "qingpu", "shizhong", "shanghai"]
     level: Literal["district", "city"]
@@ -648,6 +678,8 @@ class RuleSet(_Model):
     assessments: list[AssessmentRule] = Field(default_factory=list)
     adjustments: AdjustmentRules = Field(default_factory=AdjustmentRules)
     not_encoded: list[NotEncoded] = Field(default_factory=list)
+    rounds: list[RoundRule] = Field(default_factory=list)
+    bans: list[BanRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cross_field(self):

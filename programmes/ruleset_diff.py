@@ -1,10 +1,9 @@
-"""What changed between two rule sets, in words: conditions, stages, score items, amounts, dates.
+"""What changed between two rule sets, in Chinese: conditions, stages, amounts, dates.
 
-`describe(old, new)` compares two parsed rule sets section by section. Lists whose items carry a
-`code` (checks, channels, stages, score items, schedules, assessments …) are matched by code, so
-a condition added, removed or changed is named as such, with its old and new parameters; other
-values are compared as they are. Used by `manage.py diff_ruleset` and by the office's rules page
-(`/programmes/<code>/rules/<n>/`). Pure: no database, no clock.
+Pure: two parsed rule sets (programmes.ruleset.RuleSet) in, a list of `Change` out. Items of a
+list that carry a `code` (checks, channels, stages, schedules, rounds, bans ...) are matched by
+their code, so a new stage reads "新增阶段", not a shifted list. `manage.py diff_ruleset` prints
+these; a rules page can show the same list.
 """
 
 from __future__ import annotations
@@ -12,174 +11,170 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from programmes.ruleset import RuleSet
-
-SECTIONS = {
-    "identity": "基本信息",
-    "form": "申报表",
+AREAS = {
+    "identity": "文件与日期",
     "eligibility": "申报条件",
-    "workflow": "流程",
-    "scoring": "评审与名额",
-    "benefits": "待遇",
+    "workflow": "流程阶段",
+    "scoring": "评审评分",
+    "benefits": "待遇金额",
     "assessments": "考核",
-    "adjustments": "中止与撤销",
+    "adjustments": "暂停与撤销",
+    "rounds": "批次规则",
+    "bans": "禁止申报",
+    "form": "申报表",
+    "not_encoded": "未编码条款",
 }
-
-# Chinese names of the keys staff change most; any other key is shown as it is written.
-KEYS = {
-    "in_force_from": "施行日期",
-    "in_force_until": "失效日期",
-    "in_force_source": "施行依据",
-    "document_number": "文号",
-    "document_title": "文件名称",
-    "issued_on": "发布日期",
-    "name_zh": "项目名称",
-    "checks": "资格检查",
-    "conditions": "条件",
+ITEM_NAMES = {
+    "checks": "条件",
     "channels": "推荐渠道",
-    "internal_publicity": "单位内部公示",
-    "stages": "流程阶段",
-    "kind": "类型",
-    "role": "办理角色",
-    "scope": "办理范围",
-    "outcomes": "办理结果",
-    "title": "名称",
-    "days": "天数",
-    "working_days": "工作日",
-    "deadline_working_days": "办理时限（工作日）",
-    "severity": "判定",
-    "params": "参数",
-    "cap_per_unit": "每单位推荐人数上限",
-    "cap_severity": "超出上限的判定",
-    "window": "申报时间",
-    "opens": "开始",
-    "closes": "截止",
-    "quota": "名额",
-    "count": "人数",
-    "period_years": "周期（年）",
-    "total": "总分",
-    "aggregation": "计分方式",
+    "conditions": "专业条件",
+    "stages": "阶段",
+    "schedules": "发放项目",
     "indicators": "评分指标",
     "items": "评分项",
-    "max_points": "最高分",
-    "term_months": "享受期（月）",
-    "schedules": "发放项目",
-    "amount": "金额",
-    "amounts_by_level": "分级金额",
-    "payee": "收款方",
-    "funding": "资金来源",
-    "max_times": "最多次数",
-    "sections": "栏目",
-    "checklist": "材料清单",
-    "required": "必须",
-    "source": "依据条款",
-    "label": "名称",
+    "sections": "表单分节",
+    "fields": "字段",
+    "columns": "列",
+    "checklist": "材料",
+    "rounds": "批次规则",
+    "bans": "禁止申报事项",
 }
-
-SEVERITIES = {"fail": "不符合即不予受理", "warn": "需书面说明"}
+FIELD_NAMES = {
+    "amount": "金额",
+    "amounts_by_level": "按级别金额",
+    "working_days": "工作日数",
+    "days": "天数",
+    "in_force_from": "施行日期",
+    "in_force_until": "有效期至",
+    "in_force_source": "有效期依据",
+    "issued_on": "发文日期",
+    "document_number": "文号",
+    "opens": "开始日期",
+    "closes": "截止日期",
+    "quarter": "季度",
+    "window": "申报时间",
+    "params": "参数",
+    "severity": "结果等级",
+    "cap_per_unit": "每单位推荐名额",
+    "term_months": "期限（月）",
+    "title": "名称",
+    "label": "名称",
+    "role": "办理角色",
+    "kind": "类型",
+    "outcomes": "允许的结论",
+    "channels": "适用渠道",
+    "applies_to": "适用对象",
+    "source": "依据条款",
+    "value": "取值",
+    "years": "年限",
+    "max_points": "满分",
+    "count": "名额",
+    "quota": "名额",
+}
 
 
 @dataclass(frozen=True)
 class Change:
-    """One difference: its section, what it is (in words), and the old and new value as text."""
-
-    section: str
-    what: str
-    old: str = ""
-    new: str = ""
-
-    @property
-    def text(self) -> str:
-        if self.old and self.new:
-            return f"{self.section}：{self.what}：{self.old} → {self.new}"
-        if self.new:
-            return f"{self.section}：新增{self.what}：{self.new}"
-        if self.old:
-            return f"{self.section}：删除{self.what}：{self.old}"
-        return f"{self.section}：{self.what}"
+    area: str  # the Chinese heading (AREAS)
+    path: str  # where in the rule set, e.g. workflow.stages[publicity].working_days
+    text: str  # one Chinese line
 
 
-def _key(name: str) -> str:
-    return KEYS.get(name, name)
+def ruleset_diff(old, new) -> list[Change]:
+    """The changes from rule set `old` to `new` (parsed RuleSets), in the order of the file."""
+    a = old.model_dump(mode="json", exclude_none=True)
+    b = new.model_dump(mode="json", exclude_none=True)
+    changes: list[Change] = []
+    for key in list(dict.fromkeys([*a, *b])):
+        if key == "schema_version":
+            continue
+        area = AREAS.get(key, key)
+        _compare(a.get(key), b.get(key), key, area, changes, label=area)
+    return changes
 
 
-def _shown(value: Any) -> str:
-    """A value as staff read it."""
+def _show(value: Any) -> str:
     if value is None:
         return "（无）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, str):
-        return SEVERITIES.get(value, value)
-    if isinstance(value, dict):
-        return "，".join(f"{_key(k)} {_shown(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "、".join(_shown(v) for v in value) or "（无）"
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return "、".join(str(v) for v in value) or "（空）"
+    if isinstance(value, dict) and all(not isinstance(v, dict | list) for v in value.values()):
+        return "，".join(f"{FIELD_NAMES.get(k, k)} {_show(v)}" for k, v in value.items())
     return str(value)
 
 
 def _name(item: dict) -> str:
-    """How an item of a keyed list is named: its title or label, else its code."""
-    label = item.get("title") or item.get("label") or item.get("name")
-    code = item.get("code")
-    if label and code and label != code:
-        return f"“{label}”"
-    return f"“{label or code}”"
+    title = item.get("title") or item.get("label")
+    code = item.get("code") or item.get("rule")
+    return f"{code}（{title}）" if title and code else str(code or title)
 
 
-def _summary(item: dict) -> str:
-    keep = {
-        k: v
-        for k, v in item.items()
-        if k not in ("code", "title", "label", "description", "source", "message")
-        and v not in (None, [], {})
-    }
-    text = _shown(keep) if keep else ""
-    source = item.get("source")
-    return f"{text}（{source}）" if source and text else (f"（{source}）" if source else text)
+def _keyed(items: list) -> dict | None:
+    if not items or not all(isinstance(i, dict) and ("code" in i or "rule" in i) for i in items):
+        return None
+    keys = [i.get("code", i.get("rule")) for i in items]
+    if len(set(keys)) != len(keys):
+        return None
+    return dict(zip(keys, items, strict=True))
 
 
-def _keyed(values: Any) -> bool:
-    return (
-        isinstance(values, list)
-        and bool(values)
-        and all(isinstance(v, dict) and "code" in v for v in values)
-    )
-
-
-def _compare(section: str, path: str, old: Any, new: Any, out: list[Change]) -> None:
+def _compare(old, new, path: str, area: str, out: list[Change], *, label: str) -> None:
     if old == new:
         return
     if isinstance(old, dict) and isinstance(new, dict):
-        for name in [*old, *(k for k in new if k not in old)]:
-            where = f"{path}{_key(name)}" if not path else f"{path}的{_key(name)}"
-            _compare(section, where, old.get(name), new.get(name), out)
+        for key in list(dict.fromkeys([*old, *new])):
+            # a list of items names its items itself (新增阶段 …): no heading for the list
+            inner = label if key in ITEM_NAMES else f"{label}·{FIELD_NAMES.get(key, key)}"
+            _compare(old.get(key), new.get(key), f"{path}.{key}", area, out, label=inner)
         return
-    if _keyed(old) or _keyed(new):
-        before = {v["code"]: v for v in old or []}
-        after = {v["code"]: v for v in new or []}
-        noun = path or "项目"
-        for code, item in before.items():
-            if code not in after:
-                out.append(Change(section, f"{noun}{_name(item)}", old=_summary(item) or "—"))
-        for code, item in after.items():
-            if code not in before:
-                out.append(Change(section, f"{noun}{_name(item)}", new=_summary(item) or "—"))
-            else:
-                _compare(section, f"{noun}{_name(item)}", before[code], item, out)
-        if [c for c in before if c in after] != [c for c in after if c in before]:
-            out.append(Change(section, f"{noun}的顺序", old="原顺序", new="新顺序"))
-        return
-    out.append(Change(section, path or "内容", old=_shown(old), new=_shown(new)))
+    if isinstance(old, list) and isinstance(new, list):
+        before, after = _keyed(old), _keyed(new)
+        if before is not None and after is not None:
+            what = ITEM_NAMES.get(path.rsplit(".", 1)[-1], "项目")
+            for code, item in after.items():
+                if code not in before:
+                    out.append(
+                        Change(area, f"{path}[{code}]", f"{label}：新增{what} {_name(item)}")
+                    )
+            for code, item in before.items():
+                if code not in after:
+                    out.append(
+                        Change(area, f"{path}[{code}]", f"{label}：删除{what} {_name(item)}")
+                    )
+            for code, item in after.items():
+                if code in before:
+                    _compare(
+                        before[code], item, f"{path}[{code}]", area, out,
+                        label=f"{label}·{what} {_name(item)}",
+                    )  # fmt: skip
+            common_old = [c for c in before if c in after]
+            common_new = [c for c in after if c in before]
+            if common_old != common_new:
+                out.append(
+                    Change(
+                        area, path, f"{label}：顺序由 {_show(common_old)} 改为 {_show(common_new)}"
+                    )
+                )
+            return
+    if old is None:
+        out.append(Change(area, path, f"{label}：新增 {_show(new)}"))
+    elif new is None:
+        out.append(Change(area, path, f"{label}：删除（原为 {_show(old)}）"))
+    else:
+        out.append(Change(area, path, f"{label}：{_show(old)} → {_show(new)}"))
 
 
-def describe(old: RuleSet, new: RuleSet) -> list[Change]:
-    """Every difference between two rule sets, section by section, in words."""
-    before, after = old.model_dump(mode="json"), new.model_dump(mode="json")
-    changes: list[Change] = []
-    for key in [*before, *(k for k in after if k not in before)]:
-        if key in ("schema_version", "not_encoded"):
-            continue
-        section = SECTIONS.get(key, key)
-        _compare(section, "", before.get(key), after.get(key), changes)
-    return changes
+def describe(changes: list[Change]) -> list[str]:
+    """The changes as lines under their area's heading."""
+    if not changes:
+        return ["两个规则集的内容相同。"]
+    lines: list[str] = []
+    current = None
+    for change in changes:
+        if change.area != current:
+            current = change.area
+            lines.append(f"【{current}】")
+        lines.append(f"  {change.text}")
+    return lines

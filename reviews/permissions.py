@@ -150,9 +150,12 @@ def is_organiser(user, application) -> bool:
 def route_of(application) -> workflow.Route:
     unit = application.unit if application.unit_id else None
     via_department = bool(application.department_id or (unit and unit.department_id))
+    from applications.declaration import UNIT_KIND_FACT
+
     return workflow.Route(
         channel=application.channel,
-        unit_kind=unit.kind if unit else None,
+        # the fact's vocabulary (programmes.facts.UNIT_KINDS), which the rule sets route by
+        unit_kind=UNIT_KIND_FACT.get(unit.kind, unit.kind) if unit else None,
         via_competent_department=via_department,
     )
 

@@ -69,14 +69,14 @@ def test_office_copies_changes_compares_and_a_colleague_approves(
     other.get_by_text("该版本已生效").wait_for()
     assert other.locator("#state").inner_text() == "生效"
     other.get_by_role("link", name="用该版本开启申报批次").click()
-    other.get_by_label("批次名称").fill("2027年度松江区首席技师选拔")
-    other.get_by_label("年度").fill("2027")
-    other.get_by_label("申报开始日期").fill("2027-03-01")
-    other.get_by_label("申报截止日期").fill("2027-04-30")
+    other.get_by_label("批次名称").fill("2028年度松江区首席技师选拔")
+    other.get_by_label("年度").fill("2028")
+    other.get_by_label("申报开始日期").fill("2028-03-01")
+    other.get_by_label("申报截止日期").fill("2028-04-30")
     other.get_by_label("名额").fill("30")
     other.get_by_role("button", name="开启申报批次").click()
     other.get_by_text("已开启申报批次").wait_for()
-    assert "2027年度松江区首席技师选拔" in other.locator("#versions").inner_text()
+    assert "2028年度松江区首席技师选拔" in other.locator("#versions").inner_text()
     second.close()
 
     new = programme.versions.get(number=old.number + 1)
@@ -85,7 +85,7 @@ def test_office_copies_changes_compares_and_a_colleague_approves(
         and new.approved_by == colleague
         and new.uploaded_by.username == "chen_office"
     )
-    new_round = Round.objects.get(name="2027年度松江区首席技师选拔")
+    new_round = Round.objects.get(name="2028年度松江区首席技师选拔")
     assert new_round.version == new
     assert set(Round.objects.filter(pk__in=open_rounds).values_list("version", flat=True)) == {
         old.pk

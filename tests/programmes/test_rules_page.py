@@ -117,8 +117,8 @@ def test_a_copy_is_compared_in_words_and_its_payment_scenarios_marked_changed(lo
     base, changes = service.compare(draft)
     assert base.number == 1
     assert [c.text for c in changes] == [
-        "评审与名额：名额的人数：25 → 30",
-        "待遇：发放项目“工作津贴”的金额：1000.00 → 1200.00",
+        "评审评分·名额·名额：25 → 30",
+        "待遇金额·发放项目 monthly_allowance（工作津贴）·金额：1000.00 → 1200.00",
     ]
     trials = {t.name: t for t in service.try_scenarios(draft)}
     assert len(trials) >= 20
@@ -145,13 +145,13 @@ def test_four_eyes_then_new_rounds_use_the_new_version_and_open_rounds_keep_thei
     )
     office = persona("chen_office")
     draft = changed_copy(programme, office)
-    with pytest.raises(ValidationError):  # not in force yet: no round on a draft
+    with pytest.raises(ValidationError, match="已生效的规则版本"):  # no round on a draft
         service.open_round(
             version=draft,
             name="x",
-            year=2027,
-            opens_on=date(2027, 3, 1),
-            closes_on=date(2027, 4, 1),
+            year=2028,
+            opens_on=date(2028, 3, 1),
+            closes_on=date(2028, 4, 1),
             quota=None,
             by=office,
         )
@@ -169,10 +169,10 @@ def test_four_eyes_then_new_rounds_use_the_new_version_and_open_rounds_keep_thei
 
     new_round = service.open_round(
         version=approved,
-        name="2027年度松江区首席技师选拔",
-        year=2027,
-        opens_on=date(2027, 3, 1),
-        closes_on=date(2027, 4, 30),
+        name="2028年度松江区首席技师选拔",
+        year=2028,
+        opens_on=date(2028, 3, 1),
+        closes_on=date(2028, 4, 30),
         quota=30,
         by=office,
     )
@@ -193,13 +193,13 @@ def test_four_eyes_then_new_rounds_use_the_new_version_and_open_rounds_keep_thei
 
     # Retired: no new round on it; the rules never change.
     service.retire_version(version=approved, by=office)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="停用"):
         service.open_round(
             version=ProgrammeVersion.objects.get(pk=approved.pk),
             name="y",
-            year=2028,
-            opens_on=date(2028, 3, 1),
-            closes_on=date(2028, 4, 1),
+            year=2030,
+            opens_on=date(2030, 3, 1),
+            closes_on=date(2030, 4, 1),
             quota=None,
             by=office,
         )
@@ -255,18 +255,68 @@ def test_the_workbench_and_the_admin_link_to_the_rules_page(loaded, client, pers
     assert url in client.get(reverse("admin:programmes_programme_changelist")).content.decode()
 
 
-def test_diff_ruleset_lists_the_changes_of_two_files_or_versions(loaded, tmp_path, persona):
-    draft = changed_copy(loaded, persona("chen_office"))
-    new_file = tmp_path / "next.yaml"
-    new_file.write_text(draft.source_text, encoding="utf-8")
-    out = io.StringIO()
-    call_command("diff_ruleset", str(RULESET_DIR / f"{CODE}.yaml"), str(new_file), stdout=out)
-    text = out.getvalue()
-    assert "待遇：发放项目“工作津贴”的金额：1000.00 → 1200.00" in text
-    assert "共 2 处变化" in text
-    out = io.StringIO()
-    call_command("diff_ruleset", f"{CODE}:1", f"{CODE}:2", stdout=out)
-    assert "名额的人数：25 → 30" in out.getvalue()
-    out = io.StringIO()
-    call_command("diff_ruleset", f"{CODE}:1", f"{CODE}:1", stdout=out)
-    assert "两个版本的规则相同" in out.getvalue()
+def test_the_pre_check_follows_each_rounds_version(loaded, persona, second_office):
+    """A copy in force only from 2027: the same declaration dated 2026-06-01 passes the text in
+    force check in the round on the old version and fails it in the round on the new one."""
+    from applications.demo_data import demo_form_data
+    from applications.models import Application
+    from applications.services import precheck
+
+    programme = loaded
+    old = programme.latest_version
+    office = persona("chen_office")
+    params = service.parameters_of(old.ruleset)
+    params.in_force_from = date(2027, 1, 1)
+    draft = service.copy_version(version=old, params=params, by=office)
+    service.submit_version(version=draft, by=office)
+    new = service.approve_version(version=draft, by=second_office)
+    rounds = {
+        version.number: Round.objects.create(
+            version=version,
+            name=f"第{version.number}版批次",
+            year=2027,
+            opens_on=date(2027, 1, 1),
+            closes_on=date(2027, 12, 31),
+            status=Round.Status.OPEN,
+        )
+        for version in (old, new)
+    }
+    data = demo_form_data(old.ruleset, on=date(2026, 6, 1))
+    results = {}
+    for number, round_ in rounds.items():
+        application = Application.objects.create(
+            round=round_, applicant=persona("li_ming"), channel="self", data=data
+        )
+        checks = {c.code: c.result for c in precheck(application, on=date(2026, 6, 1))}
+        results[number] = checks["policy_in_force"]
+    assert results == {old.number: "pass", new.number: "fail"}
+
+
+def test_a_round_the_text_forbids_is_refused_on_the_rules_page_with_its_clause(
+    loaded, client, persona
+):
+    """Shizhong's measure ends on 2025-12-31 (第十六条): no round in 2026 from its rules page."""
+    client.force_login(persona("shizhong_office"))
+    version = Programme.objects.get(code="shizhong-chief-technician").latest_version
+    url = reverse(
+        "programmes:new_round",
+        kwargs={"code": "shizhong-chief-technician", "number": version.number},
+    )
+    before = Round.objects.count()
+    response = client.post(
+        url,
+        {
+            "name": "2026年度市中区首席技师选拔",
+            "year": 2026,
+            "opens_on": "2026-10-08",
+            "closes_on": "2026-11-30",
+            "quota": 10,
+        },
+    )
+    assert response.status_code == 400
+    assert "第十六条" in response.content.decode()
+    assert Round.objects.count() == before
+    own = reverse("programmes:rules", kwargs={"code": "shizhong-chief-technician"})
+    assert client.get(own).status_code == 200
+    client.force_login(persona("chen_office"))
+    assert client.get(url).status_code == 404

@@ -10,10 +10,12 @@ round for each text that is not.
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from programmes.models import Programme, Round
+from programmes.rounds import open_round
 from programmes.ruleset import in_force_on
 
 
@@ -62,16 +64,23 @@ class Command(BaseCommand):
             year, opens, closes, status = demo_window(ruleset, today=today)
             name = f"{year}年度{programme.name}申报（演示）"
             quota = (version.data.get("scoring") or {}).get("quota") or {}
-            round_, created = Round.objects.get_or_create(
-                version__programme=programme,
-                name=name,
-                defaults={
-                    "version": version,
-                    "year": year,
-                    "opens_on": opens,
-                    "closes_on": closes,
-                    "quota": quota.get("count"),
-                    "status": status,
-                },
-            )
-            self.stdout.write(f"{round_.name}: {'新建' if created else '已存在'}")
+            existing = Round.objects.filter(version__programme=programme, name=name).first()
+            if existing is not None:
+                self.stdout.write(f"{existing.name}: 已存在")
+                continue
+            try:
+                round_ = open_round(
+                    version=version,
+                    name=name,
+                    year=year,
+                    opens_on=opens,
+                    closes_on=closes,
+                    quota=quota.get("count"),
+                    status=status,
+                )
+            except ValidationError as exc:
+                # the text's round rules allow no demo round (Round.clean says why)
+                reasons = "；".join(m for ms in exc.message_dict.values() for m in ms)
+                self.stdout.write(f"{programme.name}: 不开设演示批次（{reasons}）")
+                continue
+            self.stdout.write(f"{round_.name}: 新建")
