@@ -35,10 +35,15 @@ def programmes(db):
             for v in ProgrammeVersion.objects.select_related("programme")
         )
     elif not ProgrammeVersion.objects.exists():
+        from programmes.loader import issuing_authority
+
         for row in _LOADED:
             programme, _ = Programme.objects.get_or_create(
                 code=row["code"], defaults={"name": row["name"]}
             )
+            # The organising authority, as load_programmes sets it (issue 12).
+            programme.authority = issuing_authority(row["data"]["identity"]["issuing_authorities"])
+            programme.save(update_fields=["authority"])
             ProgrammeVersion.objects.create(
                 programme=programme,
                 number=row["number"],
