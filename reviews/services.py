@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -425,11 +426,18 @@ def expert_pool(application: Application) -> list[int]:
     taken = set(
         Assignment.objects.filter(application=application).values_list("expert_id", flat=True)
     )
-    profiles = ExpertProfile.objects.filter(
-        active=True,
-        user__roles__role="expert",
-        authority_id=application.round.version.programme.authority_id,  # the authority's pool
-    ).distinct()
+    profiles = (
+        ExpertProfile.objects.filter(
+            active=True,
+            user__roles__role="expert",
+        )
+        .filter(
+            # the authority's own pool (an expert put in no pool yet is in every one)
+            Q(authority_id=application.round.version.programme.authority_id)
+            | Q(authority__isnull=True)
+        )
+        .distinct()
+    )
     if application.unit_id:
         profiles = profiles.exclude(unit_id=application.unit_id)
     return sorted(set(profiles.values_list("user_id", flat=True)) - taken)

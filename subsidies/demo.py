@@ -56,7 +56,7 @@ DEMO_AWARDS = [
         "shanghai-craftsman",
         "沪工总〔2024〕120号（演示）",
         date(2024, 12, 20),
-        "demo_zhang",
+        "li_ming",
         "上海松江精密机械有限公司",
         [],
     ),
@@ -88,6 +88,8 @@ def load_demo_awards(stdout) -> None:
         if Award.objects.filter(document_number=number).exists():
             continue
         person = User.objects.filter(username=username).first() if username else None
+        if username and person is None:
+            continue  # the person is made by the declarations' demo
         unit = Unit.objects.filter(name=unit_name).first()
         award = services.name_award(
             version=version,

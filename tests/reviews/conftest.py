@@ -42,6 +42,9 @@ def programmes(db):
             programme, _ = Programme.objects.get_or_create(
                 code=row["code"], defaults={"name": row["name"], "authority": authority}
             )
+            # The organising authority, as load_programmes sets it (issue 12).
+            programme.authority = issuing_authority(row["data"]["identity"]["issuing_authorities"])
+            programme.save(update_fields=["authority"])
             ProgrammeVersion.objects.create(
                 programme=programme,
                 number=row["number"],

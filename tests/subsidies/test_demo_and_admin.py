@@ -21,10 +21,10 @@ def test_the_demo_awards_are_loaded_once_with_their_ledger(versions, demo_people
     config: SubsidiesConfig = apps.get_app_config("subsidies")
     out = io.StringIO()
     config.load_demo(out)
-    assert "演示命名 4 项" in out.getvalue()
+    assert "演示命名 5 项" in out.getvalue()  # one per programme (the craftsman too)
     count = Payment.objects.count()
     config.load_demo(io.StringIO())
-    assert Award.objects.count() == 4 and Payment.objects.count() == count
+    assert Award.objects.count() == 5 and Payment.objects.count() == count
     today = timezone.localdate()
     month_end = ledger.month_window(today.strftime("%Y-%m"))[1]
     for award in Award.objects.all():
@@ -148,4 +148,4 @@ def test_bank_accounts_are_imported_onto_existing_awards_only(versions, demo_peo
     assert not result.has_errors() and not result.has_validation_errors()
     award.refresh_from_db()
     assert (award.person_bank, award.person_account) == ("交通银行", "6222000000000000001")
-    assert Award.objects.count() == 4
+    assert Award.objects.count() == 5
