@@ -60,9 +60,14 @@ may_view_award = is_office_of | is_finance_of | is_awardee
 may_manage_award = is_office_of
 may_view_batches = is_office | is_finance
 may_approve_batches = is_finance
+# Recovery claims: the office of the award's district confirms, its finance approves.
+may_confirm_recovery = is_office_of
+may_approve_recovery = is_finance_of
 
 rules.add_perm("subsidies.view_award_statement", may_view_award)
 rules.add_perm("subsidies.manage_award", may_manage_award)
 rules.add_perm("subsidies.run_payments", is_office)
 rules.add_perm("subsidies.view_batches", may_view_batches)
 rules.add_perm("subsidies.approve_batches", may_approve_batches)
+rules.add_perm("subsidies.confirm_recovery", may_confirm_recovery)
+rules.add_perm("subsidies.approve_recovery", may_approve_recovery)

@@ -29,8 +29,7 @@ from subsidies.models import (
     PaymentBatch,
     PaymentRun,
 )
-
-RECOVERY_PREFIX = "recovery:"
+from subsidies.reconciliation import recovery_kind
 
 # Other benefits and titles a person may hold (rule sets' `no_double_benefit.comparable` and
 # `stops_on_other_title.titles`), with the labels the office sees.
@@ -132,7 +131,7 @@ def name_award(
             recorded_by=by,
         )
         _sync_assessments(award, ruleset, ledger.award_events(award, []))
-        ledger.sync_award(award)
+        ledger.reconcile_award(award, by=by)
         programme = version.programme.name
         body = _(
             "您（单位）已被命名为%(programme)s，命名文号：%(number)s，管理期%(start)s至%(end)s。"
@@ -202,7 +201,9 @@ def _sync_assessments(award: Award, ruleset, events) -> None:
             row.save(update_fields=["active"])
 
 
-def _apply(award: Award, *, today: date) -> schedules.AwardState:
+def _apply(
+    award: Award, *, today: date, cause_event: AwardEvent | None = None, by=None
+) -> schedules.AwardState:
     """After a fact: the title, the unit's right to nominate, the assessments, the ledger."""
     ruleset = award.ruleset_version.ruleset
     events = ledger.award_events(award)
@@ -216,7 +217,7 @@ def _apply(award: Award, *, today: date) -> schedules.AwardState:
     if state.unit_loses_nomination and award.unit_id:
         Unit.objects.filter(pk=award.unit_id).update(may_nominate=False)
     _sync_assessments(award, ruleset, events)
-    ledger.sync_award(award)
+    ledger.reconcile_award(award, cause_event=cause_event, by=by, today=today)
     return state
 
 
@@ -244,7 +245,7 @@ def _record(*, award: Award, kind: str, on: date, fields: dict, by, reason: str 
         row = AwardEvent.objects.create(
             award=award, date=on, kind=kind, fields=fields, reason=reason, recorded_by=by
         )
-        _apply(award, today=today)
+        _apply(award, today=today, cause_event=row, by=by)
     return row
 
 
@@ -387,8 +388,10 @@ def order_recovery(
 ) -> list[Payment]:
     """Money paid and ordered back (青人社〔2020〕54号 五(三)4; 市中政办字〔2020〕33号 第十五条).
 
-    Each recovered payment gets a negative row pointing at it; nothing is deleted. A payment is
-    recovered at most once (the ledger's unique key).
+    The office's own decision (责令追回), not a consequence of the recorded facts: each
+    recovered payment gets a negative row pointing at it, confirmed by the office that orders
+    it and waiting for finance's approval; nothing is deleted. A payment is recovered at most
+    once, and reconciliation never pays it out again.
     """
     if not reason.strip():
         raise AwardError(_("请填写追回原因。"))
@@ -397,28 +400,36 @@ def order_recovery(
         ids = [p.pk for p in payments]
         rows = list(
             Payment.objects.select_for_update()
-            .filter(pk__in=ids, award=award, recovers__isnull=True)
+            .filter(pk__in=ids, award=award, recovers__isnull=True, amount__gt=0)
             .order_by("pk")
         )
         if not rows or len(rows) != len(ids):
             raise AwardError(_("请选择本待遇下的发放记录。"))
         made = []
         for row in rows:
-            kind = (RECOVERY_PREFIX + row.kind)[:40]
-            if Payment.objects.filter(award=award, kind=kind, period=row.period).exists():
+            if row.recoveries.exists():
                 raise AwardError(
                     _("%(period)s %(kind)s 已追回。") % {"period": row.period, "kind": row.kind}
                 )
+            kind = recovery_kind(row.kind)
+            seq = Payment.objects.filter(award=award, kind=kind, period=row.period).count()
             made.append(
                 Payment.objects.create(
                     award=award,
                     kind=kind,
                     period=row.period,
+                    seq=seq,
                     due_on=on,
                     payee=row.payee,
                     amount=-row.amount,
                     funding=row.funding,
                     recovers=row,
+                    origin=Payment.Origin.ORDER,
+                    claim_status=Payment.ClaimStatus.CONFIRMED,
+                    cause=reason.strip(),
+                    drafted_by=by,
+                    confirmed_by=by,
+                    confirmed_at=timezone.now(),
                 )
             )
         AwardEvent.objects.create(
@@ -433,6 +444,58 @@ def order_recovery(
             recorded_by=by,
         )
     return made
+
+
+def confirm_recovery(*, claim: Payment, by, note: str = "") -> Payment:
+    """The office confirms a recovery claim made by reconciliation (then finance approves it)."""
+    with transaction.atomic():
+        claim = Payment.objects.select_for_update().get(pk=claim.pk)
+        if claim.recovers_id is None or claim.claim_status != Payment.ClaimStatus.PENDING:
+            raise AwardError(_("该追回记录不在待确认状态。"))
+        claim.claim_status = Payment.ClaimStatus.CONFIRMED
+        claim.confirmed_by = by
+        claim.confirmed_at = timezone.now()
+        claim.save(update_fields=["claim_status", "confirmed_by", "confirmed_at"])
+        AwardEvent.objects.create(
+            award_id=claim.award_id,
+            date=timezone.localdate(),
+            kind=AwardEvent.Kind.RECOVERY,
+            fields={
+                "claim": claim.pk,
+                "status": claim.claim_status,
+                "amount": f"{-claim.amount:.2f}",
+            },
+            reason=note or _("经办确认追回"),
+            recorded_by=by,
+        )
+    return claim
+
+
+def approve_recovery(*, claim: Payment, by, note: str = "") -> Payment:
+    """Finance approves a confirmed recovery claim; never the one who drafted or confirmed it."""
+    with transaction.atomic():
+        claim = Payment.objects.select_for_update().get(pk=claim.pk)
+        if claim.recovers_id is None or claim.claim_status != Payment.ClaimStatus.CONFIRMED:
+            raise AwardError(_("该追回记录须先经经办确认。"))
+        if by.pk in {claim.drafted_by_id, claim.confirmed_by_id}:
+            raise AwardError(_("制单或确认追回的人不能审批同一笔追回。"))
+        claim.claim_status = Payment.ClaimStatus.APPROVED
+        claim.approved_by = by
+        claim.approved_at = timezone.now()
+        claim.save(update_fields=["claim_status", "approved_by", "approved_at"])
+        AwardEvent.objects.create(
+            award_id=claim.award_id,
+            date=timezone.localdate(),
+            kind=AwardEvent.Kind.RECOVERY,
+            fields={
+                "claim": claim.pk,
+                "status": claim.claim_status,
+                "amount": f"{-claim.amount:.2f}",
+            },
+            reason=note or _("财务审批追回"),
+            recorded_by=by,
+        )
+    return claim
 
 
 # --- runs ----------------------------------------------------------------------------------

@@ -24,8 +24,11 @@ from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
 from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
 from subsidies.permissions import (
+    is_finance,
     is_office,
     may_approve_batches,
+    may_approve_recovery,
+    may_confirm_recovery,
     may_manage_award,
     may_view_award,
     may_view_batches,
@@ -100,6 +103,8 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
+            "may_confirm": may_confirm_recovery(request.user, award),
+            "may_approve": may_approve_recovery(request.user, award),
         },
         status=status,
     )
@@ -192,6 +197,72 @@ def award_action(request, pk: int, action: str):
             messages.success(request, _("已记录。"))
             return redirect("subsidies:award", pk=award.pk)
     return award_detail(request, pk, bound=form, status=400)
+
+
+# --- recovery claims -----------------------------------------------------------------------
+
+
+@login_required
+def recoveries(request):
+    """追回: the recovery claims of the office's or finance's districts, with their causes."""
+    _require(may_view_batches, request.user)
+    status = request.GET.get("status", "")
+    if status not in Payment.ClaimStatus.values:
+        status = ""
+    page = Paginator(selectors.recovery_claims(request.user, status=status), PAGE_SIZE)
+    return render(
+        request,
+        "subsidies/recoveries.html",
+        {
+            "page": page.get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": Payment.ClaimStatus.choices,
+            "may_confirm": is_office(request.user),
+            "may_approve": is_finance(request.user),
+        },
+    )
+
+
+def _claim(user, pk: int, predicate) -> Payment:
+    """A recovery claim the user may act on with `predicate`; any other answers 404."""
+    claim = get_object_or_404(
+        Payment.objects.select_related("award"), pk=pk, recovers__isnull=False
+    )
+    if not predicate(user, claim.award):
+        raise Http404
+    return claim
+
+
+def _claim_action(request, pk: int, predicate, service, done: str):
+    claim = _claim(request.user, pk, predicate)
+    try:
+        service(claim=claim, by=request.user)
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    back = request.POST.get("next", "")
+    if back == "list":
+        return redirect("subsidies:recoveries")
+    return redirect("subsidies:award", pk=claim.award_id)
+
+
+@login_required
+@require_POST
+def claim_confirm(request, pk: int):
+    """The office confirms a recovery claim of its district."""
+    return _claim_action(
+        request, pk, may_confirm_recovery, services.confirm_recovery, _("已确认追回。")
+    )
+
+
+@login_required
+@require_POST
+def claim_approve(request, pk: int):
+    """Finance approves a confirmed recovery claim (not the one who drafted or confirmed it)."""
+    return _claim_action(
+        request, pk, may_approve_recovery, services.approve_recovery, _("已审批追回。")
+    )
 
 
 # --- assessments ---------------------------------------------------------------------------
