@@ -28,7 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.benefit_rules import AnnualInArrearsSchedule
+from programmes.benefit_rules import AdjustmentRules, AnnualInArrearsSchedule
 from subsidies import reconciliation, schedules
 from subsidies.models import Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 
@@ -128,7 +128,8 @@ class _Rulesets:
         if found is None:
             from programmes.models import ProgrammeVersion
 
-            ruleset = ProgrammeVersion.objects.get(pk=version_id).ruleset
+            # the parsed rule set is cached per process: the JSON is read only if it is not
+            ruleset = ProgrammeVersion.objects.defer("data").get(pk=version_id).ruleset
             kinds = {s.code: run_kind_of(ruleset, s.code) for s in ruleset.benefits.schedules}
             found = (ruleset, kinds)
             self._cache[version_id] = found
@@ -381,7 +382,7 @@ def describe_cause(ruleset, event: AwardEvent | None) -> tuple[str, str]:
     clause = ""
     detail = ""
     if event.kind in ("suspended", "revoked", "left_post"):
-        rule = ruleset.adjustments.rule_for(event.kind)
+        rule = (ruleset.adjustments or AdjustmentRules()).rule_for(event.kind)
         clause = rule.source
         detail = (rule.reasons or {}).get(fields.get("reason", ""), "")
     elif event.kind == "other_benefit":

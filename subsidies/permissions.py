@@ -56,7 +56,13 @@ def is_finance(user) -> bool:
     return districts(user, Role.FINANCE) != set()
 
 
-may_view_award = is_office_of | is_finance_of | is_awardee
+@rules.predicate
+def is_award_applicant(user, award) -> bool:
+    """The account that applied (a unit's login for a project) follows its award's statement."""
+    return award.application_id is not None and award.application.applicant_id == user.pk
+
+
+may_view_award = is_office_of | is_finance_of | is_awardee | is_award_applicant
 may_manage_award = is_office_of
 may_view_batches = is_office | is_finance
 may_approve_batches = is_finance

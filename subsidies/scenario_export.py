@@ -7,7 +7,7 @@ payments the ledger holds up to that day, net of its recovery claims.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from subsidies import ledger
@@ -15,14 +15,17 @@ from subsidies.models import Award, PaymentRun
 
 
 def covered_until(award: Award) -> date:
-    """The last day every run kind the award's schedules use has covered (the naming if none)."""
+    """The last day every run kind the award's schedules use has covered.
+
+    The day before the naming when a kind has never run: nothing is covered yet.
+    """
     ruleset = award.ruleset_version.ruleset
     kinds = {ledger.run_kind_of(ruleset, s.code) for s in ruleset.benefits.schedules} or {
         PaymentRun.Kind.MONTHLY
     }
     limits = [ledger.started_until(kind) for kind in kinds]
     if any(limit is None for limit in limits):
-        return award.named_on
+        return award.named_on - timedelta(days=1)
     return min(limits)
 
 

@@ -51,8 +51,8 @@ class AwardError(ValueError):
 # --- naming --------------------------------------------------------------------------------
 
 
-def _award_name(application, kind: str) -> str:
-    applicant = application.applicant.display_name
+def _award_name(application, kind: str, payees: dict) -> str:
+    applicant = payees.get("person_name") or application.applicant.display_name
     if kind == "organisation" and application.unit_id:
         return application.unit.name
     if kind == "project" and application.unit_id:
@@ -60,12 +60,45 @@ def _award_name(application, kind: str) -> str:
     return applicant
 
 
+def payees_of(application, ruleset, data: dict) -> dict:
+    """The person paid, as the rule set names them (Award's person_* fields).
+
+    With `benefits.person_payee` (青人社〔2020〕54号 五(一)2: the project leader), the person named
+    in that section of the declaration with their ID number and bank account; else the
+    applicant who signs in (an organisation's award pays no person).
+    """
+    rule = ruleset.benefits.person_payee
+    if rule is None:
+        if ruleset.identity.applicant_kind == "organisation":
+            return {}
+        applicant = application.applicant
+        return {
+            "person_name": applicant.display_name,
+            "person_id_number": applicant.id_number or "",
+        }
+    section = data.get(rule.section) or {}
+    values = {
+        "person_name": str(section.get(rule.name) or "").strip(),
+        "person_id_number": str(section.get(rule.id_number) or "").strip().upper(),
+        "person_bank": str(section.get(rule.bank) or "").strip(),
+        "person_account": str(section.get(rule.account) or "").strip(),
+    }
+    if not all(values.values()):
+        raise AwardError(
+            _("申报表中收款人（%(clause)s）的姓名、身份证号、开户银行或银行账号不全，不能命名。")
+            % {"clause": rule.source}
+        )
+    return values
+
+
 def create_award(*, application, document_number: str, named_on: date, by) -> Award:
     """Name an application: its award with the term, its assessments, notices after commit.
 
-    Called by naming (reviews). The payee: the applicant for a person or a project (the
-    project's leader), the application's unit for unit payments; an organisation's award has no
-    person. 沪松人社规〔2024〕1号 五(二); 青人社〔2020〕54号 七; 市中政办字〔2020〕33号 第四条.
+    Called by naming (reviews). The payees: the person the rule set names (the applicant, or
+    for a Qingpu project the leader named in the declaration, with ID number and bank account:
+    青人社〔2020〕54号 五(一)2; never the organisation's login) and the application's unit for
+    unit payments; an organisation's award has no person.
+    沪松人社规〔2024〕1号 五(二); 青人社〔2020〕54号 七; 市中政办字〔2020〕33号 第四条.
     """
     from applications.models import Application
 
@@ -79,16 +112,21 @@ def create_award(*, application, document_number: str, named_on: date, by) -> Aw
             raise AwardError(_("该申报已命名，不能重复命名。"))
         latest = application.versions.order_by("-number").first()
         version = latest.ruleset_version if latest else application.round.version
-        kind = version.ruleset.identity.applicant_kind
+        ruleset = version.ruleset
+        kind = ruleset.identity.applicant_kind
+        payees = payees_of(application, ruleset, latest.data if latest else application.data)
+        # The login of an organisation is never the person paid.
+        person = application.applicant if kind == "person" else None
         return name_award(
             version=version,
-            name=_award_name(application, kind),
-            person=None if kind == "organisation" else application.applicant,
+            name=_award_name(application, kind, payees),
+            person=person,
             unit=application.unit,
             document_number=document_number,
             named_on=named_on,
             by=by,
             application=application,
+            banks=payees,
         )
 
 
@@ -104,7 +142,15 @@ def name_award(
     application=None,
     banks: dict | None = None,
 ) -> Award:
-    """An award without going through a declaration (imported awards, the demo) or with one."""
+    """An award without going through a declaration (imported awards, the demo) or with one.
+
+    `banks`: the payees' fields (person_name, person_id_number, person_bank, person_account,
+    unit_bank, unit_account); a person's name and ID number default to the person's account.
+    """
+    banks = dict(banks or {})
+    if person is not None:
+        banks.setdefault("person_name", person.display_name)
+        banks.setdefault("person_id_number", person.id_number or "")
     if not document_number.strip():
         raise AwardError(_("请填写命名文号。"))
     ruleset = version.ruleset
@@ -121,7 +167,7 @@ def name_award(
             named_on=named_on,
             term_start=start,
             term_end=end,
-            **(banks or {}),
+            **banks,
         )
         AwardEvent.objects.create(
             award=award,

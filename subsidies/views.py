@@ -44,7 +44,8 @@ def _require(predicate, user, *args):
 
 def _award(user, pk: int) -> Award:
     award = get_object_or_404(
-        Award.objects.select_related("ruleset_version__programme", "person", "unit"), pk=pk
+        Award.objects.select_related("ruleset_version__programme", "person", "unit", "application"),
+        pk=pk,
     )
     if not may_view_award(user, award):
         raise Http404
@@ -127,11 +128,12 @@ def award_pdf(request, pk: int):
 
 
 def _id_number(user, award) -> str:
-    if award.person is None or not award.person.id_number:
+    number = award.person_id_number or (award.person.id_number if award.person else "") or ""
+    if not number:
         return ""
     if may_manage_award(user, award) or may_approve_batches(user):
-        return award.person.id_number
-    return mask_id_number(award.person.id_number)
+        return number
+    return mask_id_number(number)
 
 
 ACTIONS = {
@@ -400,6 +402,25 @@ def batch_paid(request, pk: int):
     return redirect("subsidies:batch", pk=batch.pk)
 
 
+def payee_of(row: Payment) -> tuple[str, str, str, str]:
+    """(name, ID number, bank, account) of the one a ledger row pays, as the award records them.
+
+    A person's row goes to the person the rule set names (the award's person_* fields: for
+    青浦 the project leader of the declaration), never to an organisation's login; a unit's row
+    to the unit.
+    """
+    award = row.award
+    if row.payee == "person":
+        person = award.person
+        return (
+            award.person_name or (person.display_name if person else ""),
+            award.person_id_number or ((person.id_number or "") if person else ""),
+            award.person_bank,
+            award.person_account,
+        )
+    return (award.unit.name if award.unit else award.name, "", award.unit_bank, award.unit_account)
+
+
 PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号", "金额", "资金来源", "期间"]
 
 
@@ -414,15 +435,14 @@ def batch_export(request, pk: int):
     sheet.title = "发放名单"
     sheet.append(PAYROLL_HEADERS)
     for row in selectors.batch_rows(request.user, batch):
-        award = row.award
-        to_person = row.payee == "person"
+        name, id_number, bank, account = payee_of(row)
         sheet.append(
             [
-                award.person.display_name if to_person and award.person else award.name,
-                (award.person.id_number or "") if to_person and award.person else "",
-                award.unit.name if award.unit else "",
-                award.person_bank if to_person else award.unit_bank,
-                award.person_account if to_person else award.unit_account,
+                name,
+                id_number,
+                row.award.unit.name if row.award.unit else "",
+                bank,
+                account,
                 row.amount,
                 str(Funding(row.funding).label),
                 row.period,
