@@ -105,6 +105,9 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
             "may_confirm": may_confirm_recovery(request.user, award),
+            "payee_missing": services.payee_missing(award)
+            and any(s.payee == "person" for s in ruleset.benefits.schedules),
+            "payee_clause": getattr(ruleset.benefits.person_payee, "source", ""),
             "may_approve": may_approve_recovery(request.user, award),
         },
         status=status,

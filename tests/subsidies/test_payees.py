@@ -116,17 +116,33 @@ def test_the_qingpu_leader_is_paid_as_a_person_with_id_and_bank(
 
 
 @pytest.mark.django_db
-def test_naming_without_the_leaders_bank_is_refused(qingpu_application, persona):
+def test_without_the_leaders_bank_finance_cannot_approve_the_payment(
+    qingpu_application, persona, client
+):
+    office = _qingpu_staff(Role.DISTRICT_OFFICE, "qp_office")
+    finance = _qingpu_staff(Role.FINANCE, "qp_finance")
     qingpu_application.data = {"leader": {**LEADER, "bank_account": ""}}
     qingpu_application.save(update_fields=["data"])
+    award = services.create_award(
+        application=qingpu_application,
+        document_number="青人社〔2022〕1号",
+        named_on=date(2022, 3, 10),
+        by=office,
+    )
+    run_months(date(2022, 4, 1), date(2022, 12, 1))
+    services.record_assessment(
+        award=award, code="annual", result="pass", on=date(2022, 12, 20), by=office
+    )
+    run_months(date(2023, 1, 1), date(2023, 1, 1))
+    leader = Payment.objects.get(award=award, kind="leader_allowance")
     with pytest.raises(services.AwardError, match="收款人"):
-        services.create_award(
-            application=qingpu_application,
-            document_number="青人社〔2022〕1号",
-            named_on=date(2022, 3, 10),
-            by=persona("chen_office"),
-        )
-    assert not hasattr(qingpu_application, "award") or qingpu_application.award is None
+        services.approve_batch(batch=leader.batch, by=finance)
+    client.force_login(office, backend="portal.auth_backends.PhoneOrEmailBackend")
+    page = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
+    assert 'id="payee-missing"' in page and "五(一)2" in page
+    award.person_account = "6222020200112233446"
+    award.save()
+    services.approve_batch(batch=leader.batch, by=finance)
 
 
 @pytest.mark.django_db
