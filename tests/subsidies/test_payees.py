@@ -239,3 +239,43 @@ def test_bank_accounts_accepted(typed, result):
 def test_bank_accounts_refused_with_a_reason(typed, message):
     with pytest.raises(ValueError, match=message):
         clean_bank_account(typed)
+
+
+@pytest.mark.django_db
+def test_additional_funding_pays_the_unit_once_and_the_leader_nothing(
+    make_application, demo_people, persona
+):
+    office = _qingpu_staff(Role.DISTRICT_OFFICE, "qp_office")
+    application = make_application(
+        "qingpu-chief-technician-additional-funding",
+        username="gu_base",
+        unit=demo_people["qingpu_manufacturing"],
+    )
+    application.data = {"leader": {"name": "钱建国", "id_number": LEADER_ID}}
+    application.save(update_fields=["data"])
+    award = services.create_award(
+        application=application,
+        document_number="青人社〔2024〕9号",
+        named_on=date(2024, 12, 2),
+        by=office,
+    )
+    run_months(date(2024, 12, 1), date(2025, 2, 1))
+    rows = list(Payment.objects.filter(award=award).values_list("kind", "payee", "amount"))
+    assert rows == [("additional_funding", "unit", Decimal("100000.00"))]
+    assert award.person is None and award.term_end is None
+
+
+@pytest.mark.django_db
+def test_an_end_of_term_grade_no_longer_pays_additional_funding(award_for, persona):
+    office = persona("chen_office")
+    award = award_for(
+        "qingpu-chief-technician-subsidy", date(2021, 6, 15), unit_key="qingpu_manufacturing"
+    )
+    run_months(date(2021, 7, 1), date(2021, 7, 1))
+    services.record_assessment(
+        award=award, code="end_of_term", result="excellent", on=date(2024, 5, 10), by=office
+    )
+    run_months(date(2024, 6, 1), date(2024, 6, 1))
+    assert list(Payment.objects.filter(award=award).values_list("kind", flat=True)) == [
+        "unit_grant"
+    ]
