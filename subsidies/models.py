@@ -85,6 +85,30 @@ class Award(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.document_number}）"
 
+    def clean(self):
+        """The payee's ID number and accounts as typed in the admin: checked, errors by field."""
+        # Checks owned by the lower layers (portal's ID numbers, the declaration's accounts).
+        from django.core.exceptions import ValidationError
+
+        from applications.declaration import clean_bank_account
+        from portal.identity import clean_id_number
+
+        errors = {}
+        if self.person_id_number:
+            try:
+                self.person_id_number = clean_id_number(self.person_id_number)
+            except (ValueError, ValidationError) as exc:
+                errors["person_id_number"] = str(getattr(exc, "message", exc))
+        for name in ("person_account", "unit_account"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    setattr(self, name, clean_bank_account(value))
+                except ValueError as exc:
+                    errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
 
 class AwardEvent(models.Model):
     """What happened to an award after naming: the facts the schedule functions read."""

@@ -17,7 +17,7 @@ from subsidies import ledger, services
 from subsidies.models import Payment
 from tests.subsidies.test_reconciliation import run_months, simulated_total
 
-LEADER_ID = demo_id_number("31022919800101123")
+LEADER_ID = demo_id_number("31010419800101123")
 LEADER = {
     "name": "钱建国",
     "id_number": LEADER_ID,
@@ -279,3 +279,20 @@ def test_an_end_of_term_grade_no_longer_pays_additional_funding(award_for, perso
     assert list(Payment.objects.filter(award=award).values_list("kind", flat=True)) == [
         "unit_grant"
     ]
+
+
+@pytest.mark.django_db
+def test_the_payee_completed_in_the_admin_is_checked(award_for, client, persona):
+    from django.core.exceptions import ValidationError
+
+    award = award_for(
+        "qingpu-chief-technician-subsidy", date(2022, 3, 10), unit_key="qingpu_manufacturing"
+    )
+    award.person_id_number, award.person_account = "310229198001011230", "6222020200112233445"
+    with pytest.raises(ValidationError) as info:
+        award.full_clean()
+    assert set(info.value.message_dict) == {"person_id_number", "person_account"}
+    assert "校验位" in info.value.message_dict["person_account"][0]
+    award.person_id_number, award.person_account = LEADER_ID, "6222 0202 0011 2233 446"
+    award.full_clean()
+    assert award.person_account == "6222020200112233446"
