@@ -13,6 +13,7 @@ Application.data, the shape shared with the PDF forms and the review pages:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, RegexValidator
 from django.utils.translation import gettext as _
+from stdnum import luhn
+from stdnum.exceptions import ValidationError as StdnumError
 
 from portal.identity import clean_credit_code, clean_id_number
 
@@ -110,6 +113,35 @@ class IdNumberField(forms.CharField):
             return clean_id_number(value)
         except ValidationError:
             raise
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def clean_bank_account(value: str) -> str:
+    """A bank account number: digits only (spaces dropped), 8 to 30 of them.
+
+    A UnionPay card number (16 to 19 digits beginning with 62) carries a Luhn check digit
+    (python-stdnum `luhn`), so a mistyped digit is caught; other account numbers have no public
+    check and are taken as typed.
+    """
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits.isdigit() or not 8 <= len(digits) <= 30:
+        raise ValueError(_("银行账号应为8至30位数字"))
+    if digits.startswith("62") and 16 <= len(digits) <= 19:
+        try:
+            luhn.validate(digits)
+        except StdnumError:
+            raise ValueError(_("银行卡号校验位不正确，请逐位核对")) from None
+    return digits
+
+
+class BankAccountField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return clean_bank_account(value)
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
 
@@ -204,6 +236,8 @@ def form_field(item, *, strict: bool) -> forms.Field:
         return IdNumberField(max_length=18, error_messages=messages, **common)
     if kind == "credit_code":
         return CreditCodeField(max_length=18, error_messages=messages, **common)
+    if kind == "bank_account":
+        return BankAccountField(max_length=40, error_messages=messages, **common)
     if kind == "phone":
         return forms.CharField(max_length=20, validators=[PHONE], error_messages=messages, **common)
     if kind == "email":

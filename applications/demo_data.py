@@ -666,6 +666,8 @@ def _by_code_or_type(context: _Context, section: Section, field: FormField, inde
         return demo_id_number(context.birth)
     if kind == "credit_code":
         return unit.credit_code
+    if kind == "bank_account":
+        return "6222020200112233446"  # a UnionPay card number with a valid check digit
     if kind == "email":
         return VALUES["email"] if not context.organisation else "hr@example.cn"
     if kind == "phone":

@@ -172,6 +172,7 @@ COLUMN_WEIGHTS = {
     "multichoice": 3.0,
     "id_number": 3.6,
     "credit_code": 3.6,
+    "bank_account": 3.6,
     "phone": 2.6,
     "email": 3.0,
 }

@@ -138,6 +138,21 @@ class StopsOnOtherTitle(_Rule):
     source: str
 
 
+class PersonPayee(_Rule):
+    """Who a payment to a person goes to, when it is not the applicant who signs in.
+
+    The fields of one form section that name the person and their bank: for 青浦 the project
+    leader named in the unit's declaration (青人社〔2020〕54号 五(一)2), never the unit's login.
+    """
+
+    section: Code
+    name: Code
+    id_number: Code
+    bank: Code
+    account: Code
+    source: str
+
+
 class _Schedule(_Rule):
     code: Code
     label: str = Field(min_length=1)
@@ -242,6 +257,7 @@ class BenefitRules(_Rule):
     source: str
     no_double_benefit: NoDoubleBenefit | None = None
     stops_on_other_title: StopsOnOtherTitle | None = None
+    person_payee: PersonPayee | None = None
     schedules: list[ScheduleRule] = Field(default_factory=list)
 
     @model_validator(mode="after")

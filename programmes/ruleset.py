@@ -97,6 +97,7 @@ FieldType = Literal[
     "phone",
     "email",
     "credit_code",
+    "bank_account",
 ]
 TEXT_TYPES = ("text", "textarea")
 NUMBER_TYPES = ("integer", "decimal")
@@ -785,6 +786,21 @@ def cross_field_problems(rs: RuleSet) -> list[tuple[str, str]]:
 
     # benefits, assessments
     problems.extend(check_references(rs.benefits, rs.assessments))
+    payee = rs.benefits.person_payee
+    if payee is not None:
+        section = next((s for s in rs.form.sections if s.code == payee.section), None)
+        codes = {f.code for f in section.fields} if section and section.kind == "fields" else None
+        if codes is None:
+            add(("benefits.person_payee.section", f"表单中没有字段分区“{payee.section}”"))
+        else:
+            for key in ("name", "id_number", "bank", "account"):
+                if getattr(payee, key) not in codes:
+                    add(
+                        (
+                            f"benefits.person_payee.{key}",
+                            f"分区“{payee.section}”中没有字段“{getattr(payee, key)}”",
+                        )
+                    )
     return problems
 
 

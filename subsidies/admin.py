@@ -56,7 +56,16 @@ class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
         "term_end",
         "title",
     ]
-    fields = [*readonly_fields, "person_bank", "person_account", "unit_bank", "unit_account"]
+    # The payees may be completed here (收款人); the ledger's facts are recorded on the award's page.
+    fields = [
+        *readonly_fields,
+        "person_name",
+        "person_id_number",
+        "person_bank",
+        "person_account",
+        "unit_bank",
+        "unit_account",
+    ]
     inlines = [EventInline]
 
     @admin.display(description="项目")
@@ -77,8 +86,20 @@ class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
 @admin.register(Payment)
 class PaymentAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [PaymentResource]
-    list_display = ["award", "kind", "period", "due_on", "payee", "amount", "funding", "batch"]
-    list_filter = ["funding", "payee", "kind"]
+    list_display = [
+        "award",
+        "kind",
+        "period",
+        "seq",
+        "due_on",
+        "payee",
+        "amount",
+        "funding",
+        "batch",
+        "origin",
+        "claim_status",
+    ]
+    list_filter = ["funding", "payee", "origin", "claim_status", "kind"]
     search_fields = ["award__name", "period"]
     list_select_related = ["award", "batch"]
 

@@ -9,9 +9,10 @@ Each chunk of awards is one transaction (rows, batch links and the run's progres
 Runs: the monthly run (`monthly`) covers every schedule except the annual allowance paid in
 arrears, whose rows the annual run (`annual`, in January) inserts. A run's window is its period
 (the month, or the calendar year) plus whatever lies between the last completed run of its kind
-and the period, so a month whose run never finished is caught up. Rows that a later-recorded fact
-makes due inside an already covered window (a tranche after an assessment, a grant after a
-studio is set up) are inserted by the service recording that fact (`sync_award`).
+and the period, so a month whose run never finished is caught up. Whatever a fact recorded later
+changes inside an already covered window (a tranche after an assessment, a suspension recorded
+months late) is settled by `reconcile_award`, which every service recording a fact ends in:
+missing payments are inserted, payments no longer due get recovery claims (subsidies.reconciliation).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.benefit_rules import AnnualInArrearsSchedule
-from subsidies import schedules
+from programmes.benefit_rules import AdjustmentRules, AnnualInArrearsSchedule
+from subsidies import reconciliation, schedules
 from subsidies.models import Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 
 CHUNK = 2000
@@ -127,7 +128,8 @@ class _Rulesets:
         if found is None:
             from programmes.models import ProgrammeVersion
 
-            ruleset = ProgrammeVersion.objects.get(pk=version_id).ruleset
+            # the parsed rule set is cached per process: the JSON is read only if it is not
+            ruleset = ProgrammeVersion.objects.defer("data").get(pk=version_id).ruleset
             kinds = {s.code: run_kind_of(ruleset, s.code) for s in ruleset.benefits.schedules}
             found = (ruleset, kinds)
             self._cache[version_id] = found
@@ -142,7 +144,7 @@ SELECT t.award_id, t.kind, t.period, t.due_on, t.payee, t.amount, t.funding, %s
 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[], %s::text[], %s::numeric[],
             %s::text[]) AS t(award_id, kind, period, due_on, payee, amount, funding)
 ORDER BY t.award_id, t.kind, t.period
-ON CONFLICT (award_id, kind, period) DO NOTHING
+ON CONFLICT (award_id, kind, period, seq) DO NOTHING
 """
 
 
@@ -174,7 +176,7 @@ def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
 
 def _insert_rows_portable(rows) -> int:
     held = set(
-        Payment.objects.filter(award_id__in={r[0] for r in rows}).values_list(
+        Payment.objects.filter(award_id__in={r[0] for r in rows}, seq=0).values_list(
             "award_id", "kind", "period"
         )
     )
@@ -229,7 +231,10 @@ def attach_to_batches(
 ) -> None:
     """Put the awards' rows not in a batch yet, due by `until`, into the period's draft batches
     of their paying authority (the awards' programme's) and funding line."""
-    waiting = Payment.objects.filter(award_id__in=award_ids, batch__isnull=True, due_on__lte=until)
+    # Recovery claims are collected, not paid: they never enter a payroll batch.
+    waiting = Payment.objects.filter(
+        award_id__in=award_ids, batch__isnull=True, due_on__lte=until, amount__gt=0
+    )
     keys = set(waiting.values_list(PAYING_AUTHORITY, "funding").distinct())
     for (authority_id, funding), batch_id in draft_batches(period, keys, drafted_by_id).items():
         waiting.filter(funding=funding, **{PAYING_AUTHORITY: authority_id}).update(
@@ -257,26 +262,173 @@ def started_until(kind: str) -> date | None:
     return run.until if run else None
 
 
-def sync_award(award: Award) -> int:
-    """Insert the award's due rows inside the windows the runs have covered or are covering.
+def _state(row: Payment) -> str:
+    if row.recovers_id is not None:
+        return row.claim_status or reconciliation.APPROVED
+    if row.batch_id is None:
+        return reconciliation.WAITING
+    if row.batch.status == PaymentBatch.Status.PAID:
+        return reconciliation.PAID
+    return reconciliation.BATCHED
 
-    Called by the services that record a fact (naming, an assessment, a studio, an adjustment):
-    what that fact makes due in a month already run is not left for nobody. A run still going
-    (or failed) counts too: it may have read this award before the fact, and a row it also
-    inserts is a conflict that inserts nothing. Returns the number inserted. Later months are
-    the runs' business.
+
+def held_rows(award: Award) -> list[reconciliation.HeldRow]:
+    """The award's ledger rows as the pure comparison reads them."""
+    rows = award.payments.select_related("batch").order_by("kind", "period", "seq", "pk")
+    return [
+        reconciliation.HeldRow(
+            pk=row.pk,
+            kind=row.kind.removeprefix(reconciliation.RECOVERY_PREFIX)
+            if row.recovers_id
+            else row.kind,
+            period=row.period,
+            seq=row.seq,
+            amount=row.amount,
+            origin=row.origin,
+            state=_state(row),
+            due_on=row.due_on,
+            payee=row.payee,
+            funding=row.funding,
+            cause=row.cause,
+        )
+        for row in rows
+    ]
+
+
+def coverage(award: Award):
+    """`covered(payment)`: whether a run (finished or not) has covered the payment's date.
+
+    A run still going (or failed) counts: it may have read this award before the fact.
     """
-    covered = {kind: started_until(kind) for kind in PaymentRun.Kind.values}
-    latest = max((d for d in covered.values() if d is not None), default=None)
-    if latest is None:
-        return 0
+    limits = {kind: started_until(kind) for kind in PaymentRun.Kind.values}
     ruleset = award.ruleset_version.ruleset
-    rows = []
-    for payment in due_for_award(award, until=latest):
-        limit = covered[run_kind_of(ruleset, payment.kind)]
-        if limit is not None and payment.date <= limit:
-            rows.append((award.pk, payment))
-    return insert_rows(rows)
+
+    def covered(payment: schedules.DuePayment) -> bool:
+        limit = limits[run_kind_of(ruleset, payment.kind)]
+        return limit is not None and payment.date <= limit
+
+    return covered
+
+
+FAR = date(9999, 12, 31)
+
+
+def audit_award(award: Award) -> reconciliation.Audit:
+    """What the recorded facts make due against what the ledger holds (`audit_ledger`)."""
+    return reconciliation.audit(
+        due_for_award(award, until=FAR), held_rows(award), covered=coverage(award)
+    )
+
+
+def reconcile_award(
+    award: Award, *, cause_event: AwardEvent | None = None, by=None, today: date | None = None
+) -> list[Payment]:
+    """Bring the award's ledger to what its recorded facts make due in every period run so far.
+
+    The one service every recorded fact ends in (naming, an assessment, a studio, an other
+    benefit or title, an adjustment, whatever its date): due but not held becomes a payment
+    (the next run's batch takes it); held but no longer due becomes a recovery claim (追回)
+    pointing at the payment, with the fact and the clause that caused it, pending the
+    office's confirmation and finance's approval. Nothing held is changed or deleted. The caller
+    holds the award's lock (`select_for_update`); returns the rows made.
+    """
+    today = today or timezone.localdate()
+    ruleset = award.ruleset_version.ruleset
+    due = due_for_award(award, until=FAR)
+    fixes = reconciliation.corrections(due, held_rows(award), covered=coverage(award), today=today)
+    if not fixes:
+        return []
+    cause, clause = describe_cause(ruleset, cause_event)
+    originals = [f for f in fixes if f.origin == reconciliation.SCHEDULE]
+    if originals:
+        insert_rows(
+            [
+                (
+                    award.pk,
+                    schedules.DuePayment(
+                        date=f.due_on,
+                        period=f.period,
+                        payee=f.payee,
+                        kind=f.kind,
+                        amount=f.amount,
+                        funding=f.funding,
+                    ),
+                )
+                for f in originals
+            ]
+        )
+    made = []
+    for fix in fixes:
+        if fix.origin == reconciliation.SCHEDULE:
+            continue
+        recovery = fix.amount < 0
+        made.append(
+            Payment.objects.create(
+                award=award,
+                kind=fix.kind,
+                period=fix.period,
+                seq=fix.seq,
+                due_on=fix.due_on,
+                payee=fix.payee,
+                amount=fix.amount,
+                funding=fix.funding,
+                recovers_id=fix.recovers,
+                origin=fix.origin,
+                claim_status=Payment.ClaimStatus.PENDING if recovery else "",
+                cause=cause,
+                clause=clause,
+                cause_event=cause_event,
+                drafted_by=by,
+            )
+        )
+    return made
+
+
+def describe_cause(ruleset, event: AwardEvent | None) -> tuple[str, str]:
+    """The fact (in words, for the office and finance) and the clause that made a correction."""
+    if event is None:
+        return _("按已记录情况核对"), ""
+    label = AwardEvent.Kind(event.kind).label
+    fields = event.fields or {}
+    clause = ""
+    detail = ""
+    if event.kind in ("suspended", "revoked", "left_post"):
+        rule = (ruleset.adjustments or AdjustmentRules()).rule_for(event.kind)
+        clause = rule.source
+        detail = (rule.reasons or {}).get(fields.get("reason", ""), "")
+    elif event.kind == "other_benefit":
+        rule = ruleset.benefits.no_double_benefit
+        clause = rule.source if rule else ""
+        detail = _("%(name)s 每月 %(amount)s 元") % {
+            "name": fields.get("name", ""),
+            "amount": fields.get("monthly_amount", ""),
+        }
+    elif event.kind == "other_title":
+        rule = ruleset.benefits.stops_on_other_title
+        clause = rule.source if rule else ""
+        detail = fields.get("name", "")
+    elif event.kind == "assessment":
+        rule = next((a for a in ruleset.assessments if a.code == fields.get("code")), None)
+        clause = rule.source if rule else ""
+        detail = f"{rule.label if rule else fields.get('code', '')} {fields.get('result', '')}"
+    elif event.kind == "studio_established":
+        rule = next(
+            (s for s in ruleset.benefits.schedules if getattr(s, "event", None) == event.kind),
+            None,
+        )
+        clause = rule.source if rule else ""
+        detail = fields.get("level", "")
+    text = f"{event.date.isoformat()} {label}"
+    if detail:
+        text += f"（{detail}）"
+    if event.reason:
+        text += f"：{event.reason}"
+    return text, clause
+
+
+def sync_award(award: Award) -> int:
+    """Reconcile the award (kept for callers of the earlier name); the number of rows made."""
+    return len(reconcile_award(award))
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -361,15 +513,13 @@ def execute_run(
     created_total = existing_total = 0
     for number, offset in enumerate(range(0, len(ids), chunk_size), start=1):
         chunk = ids[offset : offset + chunk_size]
-        award_ids = [row[0] for row in chunk]
-        rows = _chunk_rows(chunk, _events_by_award(award_ids), rulesets, window, memo)
-        created = _insert_chunk(rows, award_ids, run, window)
+        created, count = _insert_chunk(chunk, rulesets, memo, run, window)
         created_total += created
-        existing_total += len(rows) - created
+        existing_total += count - created
         PaymentRun.objects.filter(pk=run.pk).update(
             awards_done=F("awards_done") + len(chunk),
             created=F("created") + created,
-            existing=F("existing") + len(rows) - created,
+            existing=F("existing") + count - created,
         )
         if after_chunk is not None:
             after_chunk(number)
@@ -389,17 +539,34 @@ def execute_run(
     return created_total, existing_total
 
 
-def _insert_chunk(rows, award_ids, run: PaymentRun, window: Window, attempts: int = 5) -> int:
+_SHARE = "SELECT id FROM subsidies_award WHERE id = ANY(%s) ORDER BY id FOR SHARE"
+
+
+def _insert_chunk(
+    chunk, rulesets: _Rulesets, memo: dict, run: PaymentRun, window: Window, attempts: int = 5
+) -> tuple[int, int]:
+    """One chunk in one transaction: (rows inserted, rows due).
+
+    The chunk's awards are share-locked before their facts are read: a fact being recorded
+    (which locks its award for update and then reconciles) waits for the chunk, or the chunk
+    for the fact, so a row is never inserted from facts read before a fact that a
+    reconciliation has already settled.
+    """
+    award_ids = [row[0] for row in chunk]
     for attempt in range(attempts):
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(_SHARE, [award_ids])
+                rows = _chunk_rows(chunk, _events_by_award(award_ids), rulesets, window, memo)
                 created = insert_rows(rows)
                 attach_to_batches(award_ids, run.period, window.until, run.started_by_id)
-            return created
+            return created, len(rows)
         except OperationalError as exc:  # a deadlock with a concurrent run: try the chunk again
             if "deadlock" not in str(exc).lower() or attempt == attempts - 1:
                 raise
-    return 0  # pragma: no cover
+    return 0, 0  # pragma: no cover
 
 
 def total(amounts: Iterable[Decimal]) -> Decimal:

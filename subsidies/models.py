@@ -67,6 +67,10 @@ class Award(models.Model):
     title = models.CharField(
         _("称号状态"), max_length=16, choices=Title.choices, default=Title.HELD
     )
+    # The person paid (收款人) as the rule set names them: the applicant, or for a project the
+    # leader named in the declaration (青人社〔2020〕54号 五(一)2), never an organisation's login.
+    person_name = models.CharField(_("收款人姓名"), max_length=60, blank=True, default="")
+    person_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True, default="")
     person_bank = models.CharField(_("个人开户银行"), max_length=100, blank=True)
     person_account = models.CharField(_("个人账号"), max_length=40, blank=True)
     unit_bank = models.CharField(_("单位开户银行"), max_length=100, blank=True)
@@ -80,6 +84,30 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.document_number}）"
+
+    def clean(self):
+        """The payee's ID number and accounts as typed in the admin: checked, errors by field."""
+        # Checks owned by the lower layers (portal's ID numbers, the declaration's accounts).
+        from django.core.exceptions import ValidationError
+
+        from applications.declaration import clean_bank_account
+        from portal.identity import clean_id_number
+
+        errors = {}
+        if self.person_id_number:
+            try:
+                self.person_id_number = clean_id_number(self.person_id_number)
+            except (ValueError, ValidationError) as exc:
+                errors["person_id_number"] = str(getattr(exc, "message", exc))
+        for name in ("person_account", "unit_account"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    setattr(self, name, clean_bank_account(value))
+                except ValueError as exc:
+                    errors[name] = str(exc)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AwardEvent(models.Model):
@@ -176,7 +204,23 @@ class PaymentBatch(models.Model):
 
 
 class Payment(models.Model):
-    """One due payment. Unique per award, kind and period: nothing is ever paid twice."""
+    """One ledger row. Unique per award, kind, period and seq: nothing is ever paid twice.
+
+    A positive row is money paid (or to be paid) to the payee; a negative row (`recovers` set,
+    kind `recovery:<kind>`) is a recovery claim (追回) of money paid that the facts no longer
+    make due (origin `reconcile`) or that the office ordered back (origin `order`).
+    """
+
+    class Origin(models.TextChoices):
+        SCHEDULE = "schedule", _("按计划")
+        TOP_UP = "top_up", _("补发")
+        RECONCILE = "reconcile", _("核对追回")
+        ORDER = "order", _("责令追回")
+
+    class ClaimStatus(models.TextChoices):
+        PENDING = "pending", _("待经办确认")
+        CONFIRMED = "confirmed", _("待财务审批")
+        APPROVED = "approved", _("已追回")
 
     award = models.ForeignKey(
         Award, verbose_name=_("待遇"), on_delete=models.PROTECT, related_name="payments"
@@ -205,6 +249,61 @@ class Payment(models.Model):
         on_delete=models.PROTECT,
         related_name="recoveries",
     )
+    # 0 for the row the schedule makes due; 1, 2 ... for later rows of the same kind and period
+    # (a top-up, a second recovery) that reconciliation adds: nothing is edited in place.
+    seq = models.PositiveSmallIntegerField(_("序号"), default=0, db_default=0)
+    origin = models.CharField(
+        _("来源"),
+        max_length=12,
+        choices=Origin.choices,
+        default=Origin.SCHEDULE,
+        db_default=Origin.SCHEDULE,
+    )
+    # Recovery claims (origin reconcile or order): pending the office, then finance.
+    claim_status = models.CharField(
+        _("追回状态"),
+        max_length=12,
+        choices=ClaimStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    cause = models.TextField(_("原因"), blank=True, default="", db_default="")
+    clause = models.CharField(_("依据条款"), max_length=200, blank=True, default="", db_default="")
+    cause_event = models.ForeignKey(
+        "AwardEvent",
+        verbose_name=_("所依据的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("制单人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     class Meta:
@@ -213,7 +312,8 @@ class Payment(models.Model):
         ordering = ["due_on", "award_id", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["award", "kind", "period"], name="one_payment_per_award_kind_period"
+                fields=["award", "kind", "period", "seq"],
+                name="one_payment_per_award_kind_period_seq",
             ),
             models.CheckConstraint(
                 name="recovery_is_negative",

@@ -24,6 +24,15 @@ def union_office_panel(user) -> dict | None:
 def office_panel(user) -> dict:
     overdue, soon = selectors.assessments_for(user, today=timezone.localdate())
     items = []
+    pending = selectors.recovery_claims(user, status="pending").count()
+    if pending:
+        items.append(
+            {
+                "label": _("待确认的追回"),
+                "status": _("%(n)d 笔") % {"n": pending},
+                "url": reverse("subsidies:recoveries") + "?status=pending",
+            }
+        )
     if overdue:
         items.append(
             {
@@ -45,6 +54,7 @@ def office_panel(user) -> dict:
             (_("命名与待遇"), reverse("subsidies:awards")),
             (_("考核"), reverse("subsidies:assessments")),
             (_("发放计算"), reverse("subsidies:runs")),
+            (_("追回"), reverse("subsidies:recoveries")),
         ],
         "items": items,
     }
@@ -52,17 +62,30 @@ def office_panel(user) -> dict:
 
 def finance_panel(user) -> dict:
     waiting = selectors.batches_for(user).filter(status=PaymentBatch.Status.DRAFT).count()
-    return {
-        "links": [(_("发放批次"), reverse("subsidies:batches"))],
-        "items": [
+    claims = selectors.recovery_claims(user, status="confirmed").count()
+    items = []
+    if waiting:
+        items.append(
             {
                 "label": _("待审核的发放批次"),
                 "status": _("%(n)d 个") % {"n": waiting},
                 "url": reverse("subsidies:batches"),
             }
-        ]
-        if waiting
-        else [],
+        )
+    if claims:
+        items.append(
+            {
+                "label": _("待审批的追回"),
+                "status": _("%(n)d 笔") % {"n": claims},
+                "url": reverse("subsidies:recoveries") + "?status=confirmed",
+            }
+        )
+    return {
+        "links": [
+            (_("发放批次"), reverse("subsidies:batches")),
+            (_("追回"), reverse("subsidies:recoveries")),
+        ],
+        "items": items,
     }
 
 

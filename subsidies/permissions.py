@@ -83,10 +83,19 @@ def sees_run(user, run) -> bool:
     return ids is None or (run.authority_id is not None and run.authority_id in ids)
 
 
-may_view_award = is_office_of | is_finance_of | is_awardee
+@rules.predicate
+def is_award_applicant(user, award) -> bool:
+    """The account that applied (a unit's login for a project) follows its award's statement."""
+    return award.application_id is not None and award.application.applicant_id == user.pk
+
+
+may_view_award = is_office_of | is_finance_of | is_awardee | is_award_applicant
 may_manage_award = is_office_of
 may_view_batches = is_office | is_finance
 may_approve_batches = is_finance
+# Recovery claims: the office of the award's district confirms, its finance approves.
+may_confirm_recovery = is_office_of
+may_approve_recovery = is_finance_of
 
 rules.add_perm("subsidies.view_award_statement", may_view_award)
 rules.add_perm("subsidies.manage_award", may_manage_award)
@@ -96,6 +105,8 @@ rules.add_perm("subsidies.approve_batches", may_approve_batches)
 rules.add_perm("subsidies.view_batch", sees_batch)
 rules.add_perm("subsidies.approve_batch", approves_batch & sees_batch)
 rules.add_perm("subsidies.view_run", sees_run)
+rules.add_perm("subsidies.confirm_recovery", may_confirm_recovery)
+rules.add_perm("subsidies.approve_recovery", may_approve_recovery)
 
 
 # --- queryset filters (portal.scope) ---------------------------------------------------------

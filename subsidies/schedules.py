@@ -21,11 +21,13 @@ tests/unit/test_schedules.py):
   active) and every payment dated on or after D. Months earned before D and paid in arrears are
   still paid (市中政办字〔2020〕33号 第十四条(二): the title may be kept, the benefits end).
 - `cancel_funding` (青人社〔2020〕54号 八(二) 取消资助) also cancels what was earned but not yet paid.
-- No double benefit (就高不重复): a person's monthly or in-arrears month is not paid when, on its
-  first day, the person holds a comparable benefit whose monthly amount is higher than or equal to
-  ours. With equal amounts paying ours would be paying twice, and this office can only prevent
-  that by withholding its own; the person loses nothing. Other kinds of payment (one-time,
-  per-assessment, tranches) are not compared: they have no monthly amount.
+- No double benefit (就高不重复, `higher_benefit`): a person's monthly or in-arrears month is not
+  paid when, on its first day, the person holds a comparable benefit whose monthly amount is
+  higher than or equal to ours; a person's yearly payment (per assessment: 青浦 the leader's
+  20,000 a year) is compared a month at a time (a twelfth of it) on its date. With equal amounts
+  paying ours would be paying twice, and this office can only prevent that by withholding its
+  own; the person loses nothing. One-time payments and a unit's grants are not compared: they
+  are not a person's recurring benefit.
 - Events dated before the naming are ignored, except `other_benefit` (a benefit held already).
 """
 
@@ -350,15 +352,41 @@ def _read(
 # --- payments ------------------------------------------------------------------------------
 
 
+def higher_benefit(
+    benefits: BenefitRules,
+    others: Iterable[AwardEvent],
+    *,
+    payee: str,
+    monthly: Decimal,
+    on: date,
+) -> AwardEvent | None:
+    """就高不重复: the comparable benefit the person holds on `on` that is at least as high as ours.
+
+    The one comparison of every benefit a person receives, for the ledger and `simulate` alike:
+    `others` are the person's other benefits (recorded `other_benefit` facts, and the person's
+    awards of the portal's other programmes that the rule set names comparable), each with its
+    monthly amount; `monthly` is ours a month (a yearly amount divided by twelve). None when
+    ours is to be paid. Only a person's benefits are compared (a unit's grant is not a
+    personal benefit), and only under a rule set that has the rule:
+    沪松人社规〔2024〕1号 五(一) (不重复享受，按就高原则); 青人社〔2020〕54号 九4 (与本区其他高技能人才
+    资助政策相近的，就高不重复); 市中政办字〔2020〕33号 第十条 (被评为市首席技师的，区级津贴停发) is
+    the rule set's `stops_on_other_title`, a title rather than an amount.
+    """
+    rule = benefits.no_double_benefit
+    if rule is None or payee != "person":
+        return None
+    for other in others:
+        if other.name in rule.comparable and other.date <= on and other.monthly_amount >= monthly:
+            return other
+    return None
+
+
 def _month_earned(award: _Award, benefits: BenefitRules, amount: Decimal, payee: str, first: date):
     """Whether the month starting on `first` is earned at `amount` a month."""
     if not award.in_term(first) or not award.payable(first):
         return False
-    if payee == "person" and benefits.no_double_benefit is not None:
-        for other in award.other_benefits:
-            if other.date <= first and other.monthly_amount >= amount:
-                return False
-    return True
+    held = higher_benefit(benefits, award.other_benefits, payee=payee, monthly=amount, on=first)
+    return held is None
 
 
 def _all_payments(
@@ -441,6 +469,16 @@ def _all_payments(
                 if event.date.year in years or not award.payable(event.date):
                     continue
                 if schedule.within_term and not award.in_term(event.date):
+                    continue
+                # a yearly payment compared a month at a time (青人社〔2020〕54号 九4)
+                monthly = (schedule.amount / 12).quantize(CENT)
+                if higher_benefit(
+                    benefits,
+                    award.other_benefits,
+                    payee=schedule.payee,
+                    monthly=monthly,
+                    on=event.date,
+                ):
                     continue
                 years.add(event.date.year)
                 pay(schedule, event.date, str(event.date.year), schedule.amount)
@@ -667,6 +705,7 @@ __all__ = [
     "assessment_schedule",
     "award_state",
     "award_status",
+    "higher_benefit",
     "payments_due",
     "payments_for_period",
     "payments_in_month",

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from portal import scope
-from subsidies import ledger, schedules
+from subsidies import ledger, reconciliation, schedules
 from subsidies.models import Assessment, Award, Payment, PaymentBatch, PaymentRun
 from subsidies.permissions import money_ids, office_ids
 
@@ -49,15 +49,22 @@ class Statement:
     state: schedules.AwardState
     assessments: list[Assessment]
     events: list
-    # Rows the ledger holds that the facts as now recorded no longer make due (a suspension
-    # recorded after its month's run): the office checks them and may order them recovered.
-    unexpected: list[Payment]
+    # What the facts make due against what the ledger holds, per kind and period (the same
+    # comparison as `manage.py audit_ledger`); reconciliation leaves nothing unexplained.
+    audit: reconciliation.Audit
+    claims: list[Payment]
+
+    @property
+    def unexpected(self) -> list:
+        return self.audit.unexplained
 
 
 def statement(award: Award, *, today: date) -> Statement:
     """Everything paid and due for one award, and what the schedule says comes next."""
     payments = list(
-        award.payments.select_related("batch", "recovers").order_by("due_on", "kind", "period")
+        award.payments.select_related(
+            "batch", "recovers", "drafted_by", "confirmed_by", "approved_by"
+        ).order_by("due_on", "kind", "period", "seq")
     )
     ruleset = award.ruleset_version.ruleset
     events = list(award.events.select_related("recorded_by").order_by("date", "pk"))
@@ -73,15 +80,6 @@ def statement(award: Award, *, today: date) -> Statement:
     upcoming = [
         p for p in due if (p.kind, p.period) not in held and p.date <= today + timedelta(days=400)
     ]
-    expected = {(p.kind, p.period, p.amount) for p in due}
-    recovered = {p.recovers_id for p in payments if p.recovers_id}
-    unexpected = [
-        p
-        for p in payments
-        if p.recovers_id is None
-        and p.pk not in recovered
-        and (p.kind, p.period, p.amount) not in expected
-    ]
     return Statement(
         award=award,
         payments=payments,
@@ -91,7 +89,8 @@ def statement(award: Award, *, today: date) -> Statement:
         state=state,
         assessments=list(award.assessments.order_by("due_on", "code")),
         events=events,
-        unexpected=unexpected,
+        audit=ledger.audit_award(award),
+        claims=[p for p in payments if p.recovers_id is not None],
     )
 
 
@@ -129,3 +128,19 @@ def batch_rows(user, batch: PaymentBatch) -> QuerySet[Payment]:
 def runs(user, limit: int = 20) -> list[PaymentRun]:
     """The runs of the user's office's authority (beat's runs, for every authority: the admin)."""
     return list(scope.visible(user, PaymentRun.objects.select_related("started_by"))[:limit])
+
+
+def recovery_claims(user, *, status: str = "") -> QuerySet[Payment]:
+    """追回: every recovery claim of the awards the office or finance of their authority see,
+    with its cause (portal.scope: Payment's view scope)."""
+    rows = scope.visible(user, Payment.objects.filter(recovers__isnull=False))
+    if status:
+        rows = rows.filter(claim_status=status)
+    return rows.select_related(
+        "award__ruleset_version__programme",
+        "recovers",
+        "cause_event",
+        "drafted_by",
+        "confirmed_by",
+        "approved_by",
+    ).order_by("claim_status", "-due_on", "award__name", "pk")

@@ -30,8 +30,7 @@ from subsidies.models import (
     PaymentBatch,
     PaymentRun,
 )
-
-RECOVERY_PREFIX = "recovery:"
+from subsidies.reconciliation import recovery_kind
 
 # Other benefits and titles a person may hold (rule sets' `no_double_benefit.comparable` and
 # `stops_on_other_title.titles`), with the labels the office sees.
@@ -53,8 +52,8 @@ class AwardError(ValueError):
 # --- naming --------------------------------------------------------------------------------
 
 
-def _award_name(application, kind: str) -> str:
-    applicant = application.applicant.display_name
+def _award_name(application, kind: str, payees: dict) -> str:
+    applicant = payees.get("person_name") or application.applicant.display_name
     if kind == "organisation" and application.unit_id:
         return application.unit.name
     if kind == "project" and application.unit_id:
@@ -62,12 +61,58 @@ def _award_name(application, kind: str) -> str:
     return applicant
 
 
+def payees_of(application, ruleset, data: dict) -> dict:
+    """The person paid, as the rule set names them (Award's person_* fields).
+
+    With `benefits.person_payee` (青人社〔2020〕54号 五(一)2: the project leader), the person named
+    in that section of the declaration with their ID number and bank account; else the
+    applicant who signs in (an organisation's award pays no person).
+    """
+    rule = ruleset.benefits.person_payee
+    if rule is None:
+        if ruleset.identity.applicant_kind == "organisation":
+            return {}
+        applicant = application.applicant
+        return {
+            "person_name": applicant.display_name,
+            "person_id_number": applicant.id_number or "",
+        }
+    section = data.get(rule.section) or {}
+    values = {
+        "person_name": str(section.get(rule.name) or "").strip(),
+        "person_id_number": str(section.get(rule.id_number) or "").strip().upper(),
+        "person_bank": str(section.get(rule.bank) or "").strip(),
+        "person_account": str(section.get(rule.account) or "").strip(),
+    }
+    # Incomplete (a declaration made before the form asked for the bank): the award is named,
+    # its page says what is missing, and finance cannot approve a batch paying no one.
+    return values
+
+
+def payee_missing(award: Award) -> bool:
+    """Whether a payment to the award's person would not know whom it pays.
+
+    The person's name and ID number always; the bank account too where the rule set names the
+    person from the declaration (青人社〔2020〕54号 五(一)2: the leader's own account).
+    """
+    person = award.person
+    name = award.person_name or (person.display_name if person else "")
+    id_number = award.person_id_number or ((person.id_number or "") if person else "")
+    if not name or not id_number:
+        return True
+    return award.ruleset_version.ruleset.benefits.person_payee is not None and not (
+        award.person_bank and award.person_account
+    )
+
+
 def create_award(*, application, document_number: str, named_on: date, by) -> Award:
     """Name an application: its award with the term, its assessments, notices after commit.
 
-    Called by naming (reviews). The payee: the applicant for a person or a project (the
-    project's leader), the application's unit for unit payments; an organisation's award has no
-    person. 沪松人社规〔2024〕1号 五(二); 青人社〔2020〕54号 七; 市中政办字〔2020〕33号 第四条.
+    Called by naming (reviews). The payees: the person the rule set names (the applicant, or
+    for a Qingpu project the leader named in the declaration, with ID number and bank account:
+    青人社〔2020〕54号 五(一)2; never the organisation's login) and the application's unit for
+    unit payments; an organisation's award has no person.
+    沪松人社规〔2024〕1号 五(二); 青人社〔2020〕54号 七; 市中政办字〔2020〕33号 第四条.
     """
     from applications.models import Application
 
@@ -81,16 +126,21 @@ def create_award(*, application, document_number: str, named_on: date, by) -> Aw
             raise AwardError(_("该申报已命名，不能重复命名。"))
         latest = application.versions.order_by("-number").first()
         version = latest.ruleset_version if latest else application.round.version
-        kind = version.ruleset.identity.applicant_kind
+        ruleset = version.ruleset
+        kind = ruleset.identity.applicant_kind
+        payees = payees_of(application, ruleset, latest.data if latest else application.data)
+        # The login of an organisation is never the person paid.
+        person = application.applicant if kind == "person" else None
         return name_award(
             version=version,
-            name=_award_name(application, kind),
-            person=None if kind == "organisation" else application.applicant,
+            name=_award_name(application, kind, payees),
+            person=person,
             unit=application.unit,
             document_number=document_number,
             named_on=named_on,
             by=by,
             application=application,
+            banks=payees,
         )
 
 
@@ -106,7 +156,15 @@ def name_award(
     application=None,
     banks: dict | None = None,
 ) -> Award:
-    """An award without going through a declaration (imported awards, the demo) or with one."""
+    """An award without going through a declaration (imported awards, the demo) or with one.
+
+    `banks`: the payees' fields (person_name, person_id_number, person_bank, person_account,
+    unit_bank, unit_account); a person's name and ID number default to the person's account.
+    """
+    banks = dict(banks or {})
+    if person is not None:
+        banks.setdefault("person_name", person.display_name)
+        banks.setdefault("person_id_number", person.id_number or "")
     if not document_number.strip():
         raise AwardError(_("请填写命名文号。"))
     ruleset = version.ruleset
@@ -123,7 +181,7 @@ def name_award(
             named_on=named_on,
             term_start=start,
             term_end=end,
-            **(banks or {}),
+            **banks,
         )
         AwardEvent.objects.create(
             award=award,
@@ -133,7 +191,7 @@ def name_award(
             recorded_by=by,
         )
         _sync_assessments(award, ruleset, ledger.award_events(award, []))
-        ledger.sync_award(award)
+        ledger.reconcile_award(award, by=by)
         programme = version.programme.name
         body = _(
             "您（单位）已被命名为%(programme)s，命名文号：%(number)s，管理期%(start)s至%(end)s。"
@@ -206,7 +264,9 @@ def _sync_assessments(award: Award, ruleset, events) -> None:
             row.save(update_fields=["active"])
 
 
-def _apply(award: Award, *, today: date) -> schedules.AwardState:
+def _apply(
+    award: Award, *, today: date, cause_event: AwardEvent | None = None, by=None
+) -> schedules.AwardState:
     """After a fact: the title, the unit's right to nominate, the assessments, the ledger."""
     ruleset = award.ruleset_version.ruleset
     events = ledger.award_events(award)
@@ -220,7 +280,7 @@ def _apply(award: Award, *, today: date) -> schedules.AwardState:
     if state.unit_loses_nomination and award.unit_id:
         Unit.objects.filter(pk=award.unit_id).update(may_nominate=False)
     _sync_assessments(award, ruleset, events)
-    ledger.sync_award(award)
+    ledger.reconcile_award(award, cause_event=cause_event, by=by, today=today)
     return state
 
 
@@ -248,7 +308,7 @@ def _record(*, award: Award, kind: str, on: date, fields: dict, by, reason: str 
         row = AwardEvent.objects.create(
             award=award, date=on, kind=kind, fields=fields, reason=reason, recorded_by=by
         )
-        _apply(award, today=today)
+        _apply(award, today=today, cause_event=row, by=by)
     return row
 
 
@@ -391,8 +451,10 @@ def order_recovery(
 ) -> list[Payment]:
     """Money paid and ordered back (青人社〔2020〕54号 五(三)4; 市中政办字〔2020〕33号 第十五条).
 
-    Each recovered payment gets a negative row pointing at it; nothing is deleted. A payment is
-    recovered at most once (the ledger's unique key).
+    The office's own decision (责令追回), not a consequence of the recorded facts: each
+    recovered payment gets a negative row pointing at it, confirmed by the office that orders
+    it and waiting for finance's approval; nothing is deleted. A payment is recovered at most
+    once, and reconciliation never pays it out again.
     """
     if not reason.strip():
         raise AwardError(_("请填写追回原因。"))
@@ -401,28 +463,36 @@ def order_recovery(
         ids = [p.pk for p in payments]
         rows = list(
             Payment.objects.select_for_update()
-            .filter(pk__in=ids, award=award, recovers__isnull=True)
+            .filter(pk__in=ids, award=award, recovers__isnull=True, amount__gt=0)
             .order_by("pk")
         )
         if not rows or len(rows) != len(ids):
             raise AwardError(_("请选择本待遇下的发放记录。"))
         made = []
         for row in rows:
-            kind = (RECOVERY_PREFIX + row.kind)[:40]
-            if Payment.objects.filter(award=award, kind=kind, period=row.period).exists():
+            if row.recoveries.exists():
                 raise AwardError(
                     _("%(period)s %(kind)s 已追回。") % {"period": row.period, "kind": row.kind}
                 )
+            kind = recovery_kind(row.kind)
+            seq = Payment.objects.filter(award=award, kind=kind, period=row.period).count()
             made.append(
                 Payment.objects.create(
                     award=award,
                     kind=kind,
                     period=row.period,
+                    seq=seq,
                     due_on=on,
                     payee=row.payee,
                     amount=-row.amount,
                     funding=row.funding,
                     recovers=row,
+                    origin=Payment.Origin.ORDER,
+                    claim_status=Payment.ClaimStatus.CONFIRMED,
+                    cause=reason.strip(),
+                    drafted_by=by,
+                    confirmed_by=by,
+                    confirmed_at=timezone.now(),
                 )
             )
         AwardEvent.objects.create(
@@ -437,6 +507,58 @@ def order_recovery(
             recorded_by=by,
         )
     return made
+
+
+def confirm_recovery(*, claim: Payment, by, note: str = "") -> Payment:
+    """The office confirms a recovery claim made by reconciliation (then finance approves it)."""
+    with transaction.atomic():
+        claim = Payment.objects.select_for_update().get(pk=claim.pk)
+        if claim.recovers_id is None or claim.claim_status != Payment.ClaimStatus.PENDING:
+            raise AwardError(_("该追回记录不在待确认状态。"))
+        claim.claim_status = Payment.ClaimStatus.CONFIRMED
+        claim.confirmed_by = by
+        claim.confirmed_at = timezone.now()
+        claim.save(update_fields=["claim_status", "confirmed_by", "confirmed_at"])
+        AwardEvent.objects.create(
+            award_id=claim.award_id,
+            date=timezone.localdate(),
+            kind=AwardEvent.Kind.RECOVERY,
+            fields={
+                "claim": claim.pk,
+                "status": claim.claim_status,
+                "amount": f"{-claim.amount:.2f}",
+            },
+            reason=note or _("经办确认追回"),
+            recorded_by=by,
+        )
+    return claim
+
+
+def approve_recovery(*, claim: Payment, by, note: str = "") -> Payment:
+    """Finance approves a confirmed recovery claim; never the one who drafted or confirmed it."""
+    with transaction.atomic():
+        claim = Payment.objects.select_for_update().get(pk=claim.pk)
+        if claim.recovers_id is None or claim.claim_status != Payment.ClaimStatus.CONFIRMED:
+            raise AwardError(_("该追回记录须先经经办确认。"))
+        if by.pk in {claim.drafted_by_id, claim.confirmed_by_id}:
+            raise AwardError(_("制单或确认追回的人不能审批同一笔追回。"))
+        claim.claim_status = Payment.ClaimStatus.APPROVED
+        claim.approved_by = by
+        claim.approved_at = timezone.now()
+        claim.save(update_fields=["claim_status", "approved_by", "approved_at"])
+        AwardEvent.objects.create(
+            award_id=claim.award_id,
+            date=timezone.localdate(),
+            kind=AwardEvent.Kind.RECOVERY,
+            fields={
+                "claim": claim.pk,
+                "status": claim.claim_status,
+                "amount": f"{-claim.amount:.2f}",
+            },
+            reason=note or _("财务审批追回"),
+            recorded_by=by,
+        )
+    return claim
 
 
 # --- runs ----------------------------------------------------------------------------------
@@ -540,6 +662,20 @@ def approve_batch(*, batch: PaymentBatch, by) -> PaymentBatch:
             raise AwardError(_("制单人不能审核自己制作的批次。"))
         if not batch.payments.exists():
             raise AwardError(_("该批次没有发放记录。"))
+        unknown = sorted(
+            {
+                row.award.name
+                for row in batch.payments.filter(payee="person").select_related(
+                    "award__person", "award__ruleset_version"
+                )
+                if payee_missing(row.award)
+            }
+        )
+        if unknown:
+            raise AwardError(
+                _("以下待遇的收款人姓名、身份证号或银行账号不全，请先补全：%(names)s")
+                % {"names": "、".join(unknown)}
+            )
         batch.status = PaymentBatch.Status.APPROVED
         batch.approved_by = by
         batch.approved_at = timezone.now()

@@ -24,9 +24,12 @@ from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
 from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
 from subsidies.permissions import (
+    is_finance,
     is_finance_of,
     is_office,
     may_approve_batches,
+    may_approve_recovery,
+    may_confirm_recovery,
     may_manage_award,
     may_view_award,
     may_view_batches,
@@ -42,7 +45,8 @@ def _require(predicate, user, *args):
 
 def _award(user, pk: int) -> Award:
     award = get_object_or_404(
-        Award.objects.select_related("ruleset_version__programme", "person", "unit"), pk=pk
+        Award.objects.select_related("ruleset_version__programme", "person", "unit", "application"),
+        pk=pk,
     )
     if not may_view_award(user, award):
         raise Http404
@@ -101,6 +105,11 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
+            "may_confirm": may_confirm_recovery(request.user, award),
+            "payee_missing": services.payee_missing(award)
+            and any(s.payee == "person" for s in ruleset.benefits.schedules),
+            "payee_clause": getattr(ruleset.benefits.person_payee, "source", ""),
+            "may_approve": may_approve_recovery(request.user, award),
         },
         status=status,
     )
@@ -123,11 +132,12 @@ def award_pdf(request, pk: int):
 
 
 def _id_number(user, award) -> str:
-    if award.person is None or not award.person.id_number:
+    number = award.person_id_number or (award.person.id_number if award.person else "") or ""
+    if not number:
         return ""
     if may_manage_award(user, award) or is_finance_of(user, award):
-        return award.person.id_number
-    return mask_id_number(award.person.id_number)
+        return number
+    return mask_id_number(number)
 
 
 ACTIONS = {
@@ -193,6 +203,72 @@ def award_action(request, pk: int, action: str):
             messages.success(request, _("已记录。"))
             return redirect("subsidies:award", pk=award.pk)
     return award_detail(request, pk, bound=form, status=400)
+
+
+# --- recovery claims -----------------------------------------------------------------------
+
+
+@login_required
+def recoveries(request):
+    """追回: the recovery claims of the office's or finance's districts, with their causes."""
+    _require(may_view_batches, request.user)
+    status = request.GET.get("status", "")
+    if status not in Payment.ClaimStatus.values:
+        status = ""
+    page = Paginator(selectors.recovery_claims(request.user, status=status), PAGE_SIZE)
+    return render(
+        request,
+        "subsidies/recoveries.html",
+        {
+            "page": page.get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": Payment.ClaimStatus.choices,
+            "may_confirm": is_office(request.user),
+            "may_approve": is_finance(request.user),
+        },
+    )
+
+
+def _claim(user, pk: int, predicate) -> Payment:
+    """A recovery claim the user may act on with `predicate`; any other answers 404."""
+    claim = get_object_or_404(
+        Payment.objects.select_related("award"), pk=pk, recovers__isnull=False
+    )
+    if not predicate(user, claim.award):
+        raise Http404
+    return claim
+
+
+def _claim_action(request, pk: int, predicate, service, done: str):
+    claim = _claim(request.user, pk, predicate)
+    try:
+        service(claim=claim, by=request.user)
+    except services.AwardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    back = request.POST.get("next", "")
+    if back == "list":
+        return redirect("subsidies:recoveries")
+    return redirect("subsidies:award", pk=claim.award_id)
+
+
+@login_required
+@require_POST
+def claim_confirm(request, pk: int):
+    """The office confirms a recovery claim of its district."""
+    return _claim_action(
+        request, pk, may_confirm_recovery, services.confirm_recovery, _("已确认追回。")
+    )
+
+
+@login_required
+@require_POST
+def claim_approve(request, pk: int):
+    """Finance approves a confirmed recovery claim (not the one who drafted or confirmed it)."""
+    return _claim_action(
+        request, pk, may_approve_recovery, services.approve_recovery, _("已审批追回。")
+    )
 
 
 # --- assessments ---------------------------------------------------------------------------
@@ -356,6 +432,25 @@ def batch_paid(request, pk: int):
     return redirect("subsidies:batch", pk=batch.pk)
 
 
+def payee_of(row: Payment) -> tuple[str, str, str, str]:
+    """(name, ID number, bank, account) of the one a ledger row pays, as the award records them.
+
+    A person's row goes to the person the rule set names (the award's person_* fields: for
+    青浦 the project leader of the declaration), never to an organisation's login; a unit's row
+    to the unit.
+    """
+    award = row.award
+    if row.payee == "person":
+        person = award.person
+        return (
+            award.person_name or (person.display_name if person else ""),
+            award.person_id_number or ((person.id_number or "") if person else ""),
+            award.person_bank,
+            award.person_account,
+        )
+    return (award.unit.name if award.unit else award.name, "", award.unit_bank, award.unit_account)
+
+
 PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号", "金额", "资金来源", "期间"]
 
 
@@ -372,15 +467,14 @@ def batch_export(request, pk: int):
     sheet.title = "发放名单"
     sheet.append(PAYROLL_HEADERS)
     for row in selectors.batch_rows(request.user, batch):
-        award = row.award
-        to_person = row.payee == "person"
+        name, id_number, bank, account = payee_of(row)
         sheet.append(
             [
-                award.person.display_name if to_person and award.person else award.name,
-                (award.person.id_number or "") if to_person and award.person else "",
-                award.unit.name if award.unit else "",
-                award.person_bank if to_person else award.unit_bank,
-                award.person_account if to_person else award.unit_account,
+                name,
+                id_number,
+                row.award.unit.name if row.award.unit else "",
+                bank,
+                account,
                 row.amount,
                 str(Funding(row.funding).label),
                 row.period,

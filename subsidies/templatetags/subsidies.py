@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from subsidies.services import OTHER_BENEFITS, OTHER_TITLES, RECOVERY_PREFIX
+from subsidies.reconciliation import RECOVERY_PREFIX
+from subsidies.services import OTHER_BENEFITS, OTHER_TITLES
 
 register = template.Library()
 
@@ -71,3 +72,9 @@ def benefits_label(code: str) -> str:
 @register.filter
 def field_value(value):
     return FIELD_VALUES.get(value, value) if isinstance(value, str) else value
+
+
+@register.filter
+def add_money(value, other):
+    """The sum of two amounts (recovered on reconciliation plus ordered back)."""
+    return value + other

@@ -28,6 +28,8 @@ CANDIDATES = {
         ("songjiang_training", "self", None),
     ],
     "qingpu-chief-technician-subsidy": [("qingpu_manufacturing", "unit", None)] * 4,
+    # 追加资助 (issue 14): its own review (差额评审) and publicity before anything is paid
+    "qingpu-chief-technician-additional-funding": [("qingpu_manufacturing", "unit", None)] * 4,
     "shizhong-chief-technician": [
         ("shizhong_works", "unit", None),
         (None, "self", None),

@@ -207,24 +207,23 @@ def test_reminders_go_once_before_the_due_date(
     assert Assessment.objects.get(award=award, code="mid_term").reminded_on == date(2026, 9, 5)
 
 
-def test_a_row_the_facts_no_longer_make_due_is_shown_for_checking(award_for, office):
-    from subsidies import selectors
+def test_a_row_the_facts_no_longer_make_due_becomes_a_recovery_claim(award_for, office):
+    """Issue 14: a suspension recorded after its month's run is reconciled, not left to the office."""
+    from subsidies import ledger
 
     award = award_for("songjiang-chief-technician", date(2025, 12, 10))
     services.run_payments(period="2026-03")  # March's row is in the ledger
-    services.adjust_award(
+    march = Payment.objects.get(award=award, period="2026-03", kind="monthly_allowance")
+    event = services.adjust_award(
         award=award, kind="suspended", reason="violation", on=date(2026, 3, 1), by=office
     )
-    statement = selectors.statement(award, today=date(2026, 3, 5))
-    assert [(p.period, p.amount) for p in statement.unexpected] == [("2026-03", Decimal("1000.00"))]
-    services.order_recovery(
-        award=award,
-        payments=statement.unexpected,
-        on=date(2026, 3, 5),
-        reason="暂停当月",
-        by=office,
-    )
-    assert selectors.statement(award, today=date(2026, 3, 5)).unexpected == []
+    claim = Payment.objects.get(award=award, recovers__isnull=False)
+    assert (claim.recovers, claim.amount, claim.period) == (march, Decimal("-1000.00"), "2026-03")
+    assert (claim.origin, claim.claim_status, claim.cause_event) == ("reconcile", "pending", event)
+    assert claim.clause == "六(二)"  # the rule set's clause of the suspension
+    assert "2026-03-01 暂停" in claim.cause and claim.drafted_by == office
+    assert march.amount == Decimal("1000.00")  # nothing edited in place
+    assert ledger.audit_award(award).unexplained == []
 
 
 def test_a_fact_recorded_while_a_run_is_going_is_not_lost(award_for, office):

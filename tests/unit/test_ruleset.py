@@ -34,6 +34,7 @@ CODES = (
     "songjiang-training-base",
     "shanghai-craftsman",
     "shizhong-chief-technician",
+    "qingpu-chief-technician-additional-funding",  # 青人社〔2020〕54号 六(二) (issue 14)
 )
 
 
@@ -65,7 +66,7 @@ def changed(code: str, change) -> dict:
 # --- the five files ------------------------------------------------------------------------
 
 
-def test_exactly_the_five_files_are_there():
+def test_exactly_the_rule_set_files_are_there():
     assert {p.stem for p in RULESET_DIR.glob("*.yaml")} == set(CODES)
 
 
