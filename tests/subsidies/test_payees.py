@@ -79,6 +79,9 @@ def test_the_qingpu_leader_is_paid_as_a_person_with_id_and_bank(
         "2023-01",
     )
     client.force_login(finance, backend="portal.auth_backends.PhoneOrEmailBackend")
+    # the payroll is offered once the batch is approved (issue 12)
+    assert client.get(reverse("subsidies:batch_export", args=[leader.batch_id])).status_code == 404
+    services.approve_batch(batch=leader.batch, by=finance)
     response = client.get(reverse("subsidies:batch_export", args=[leader.batch_id]))
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
@@ -96,6 +99,8 @@ def test_the_qingpu_leader_is_paid_as_a_person_with_id_and_bank(
         ]
     ]
     unit_row = Payment.objects.get(award=award, kind="unit_grant")
+    if unit_row.batch.status == unit_row.batch.Status.DRAFT:
+        services.approve_batch(batch=unit_row.batch, by=finance)
     response = client.get(reverse("subsidies:batch_export", args=[unit_row.batch_id]))
     sheet = load_workbook(BytesIO(response.content)).active
     first = [c.value for c in next(sheet.iter_rows(min_row=2))]

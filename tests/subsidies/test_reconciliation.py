@@ -174,8 +174,8 @@ def _staff(username: str, role: str, district: str) -> User:
 def test_every_claim_is_visible_to_office_and_finance_with_its_cause(
     client, login_as, songjiang_late
 ):
-    qingpu_office = _staff("qingpu_office", Role.DISTRICT_OFFICE, "qingpu")
-    qingpu_finance = _staff("qingpu_finance", Role.FINANCE, "qingpu")
+    qingpu_office = _staff("qp_office_x", Role.DISTRICT_OFFICE, "qingpu")
+    qingpu_finance = _staff("qp_finance_x", Role.FINANCE, "qingpu")
     url = reverse("subsidies:recoveries")
     for username in ("chen_office", "sun_finance"):
         login_as(username)
@@ -196,8 +196,8 @@ def test_confirming_and_approving_through_the_pages(client, login_as, songjiang_
     claim = Payment.objects.filter(award=songjiang_late, recovers__isnull=False).first()
     confirm = reverse("subsidies:claim_confirm", args=[claim.pk])
     approve = reverse("subsidies:claim_approve", args=[claim.pk])
-    qingpu_office = _staff("qingpu_office", Role.DISTRICT_OFFICE, "qingpu")
-    qingpu_finance = _staff("qingpu_finance", Role.FINANCE, "qingpu")
+    qingpu_office = _staff("qp_office_x", Role.DISTRICT_OFFICE, "qingpu")
+    qingpu_finance = _staff("qp_finance_x", Role.FINANCE, "qingpu")
     # who may not: anyone but the district's office (404, the claim does not exist for them)
     for user in (qingpu_office, qingpu_finance):
         client.force_login(user, backend="portal.auth_backends.PhoneOrEmailBackend")
