@@ -108,6 +108,38 @@ class StageFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _ban_choices():
+    """(code, label) of every ban the loaded rule sets define (上海工匠 五(三), 市中 第十四条(三))."""
+    from programmes.models import ProgrammeVersion
+
+    seen = {}
+    for version in ProgrammeVersion.objects.defer("data").order_by("number"):
+        for ban in version.ruleset.bans:
+            seen[ban.code] = f"{ban.label}（{version.programme.name} {ban.source}）"
+    return list(seen.items())
+
+
+class FindingForm(forms.Form):
+    """A finding that bars later rounds (the rule set's `bans`)."""
+
+    rule = forms.ChoiceField(label=_("认定事项"))
+    against = forms.ChoiceField(
+        label=_("对象"), choices=[("person", _("申报人")), ("unit", _("所在单位"))]
+    )
+    found_on = forms.DateField(
+        label=_("认定日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("请输入有效日期（YYYY-MM-DD）。")},
+    )
+    note = forms.CharField(
+        label=_("认定情况"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = _ban_choices()
+
+
 class ReasonForm(forms.Form):
     note = forms.CharField(
         label=_("理由（申报人可见）"),
@@ -153,7 +185,13 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
     search_fields = ["applicant__real_name", "applicant__username", "unit__name"]
     list_select_related = ["applicant", "round__version", "street", "unit"]
     inlines = [VersionInline, AttachmentInline, EventInline]
-    actions = ["pass_selected", "return_selected", "reject_selected", "assign_experts"]
+    actions = [
+        "pass_selected",
+        "return_selected",
+        "reject_selected",
+        "assign_experts",
+        "record_finding_selected",
+    ]
     exclude = ["data", "warn_reasons"]
     readonly_fields = ["declaration"]
 
@@ -263,6 +301,43 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
     @admin.action(description=_("不通过"))
     def reject_selected(self, request, queryset):
         return self._with_reason(request, queryset, "reject", gettext("不通过"))
+
+    @admin.action(description=_("记录禁止申报的认定（虚假信息、单位责任）"))
+    def record_finding_selected(self, request, queryset):
+        from reviews import services
+
+        form = FindingForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for application in queryset:
+                try:
+                    services.record_finding(
+                        application=application, by=request.user, **form.cleaned_data
+                    )
+                except (services.ReviewError, PermissionDenied) as exc:
+                    message = getattr(exc, "message", None) or str(exc) or gettext("无权操作")
+                    self.message_user(
+                        request, f"{application.applicant.display_name}：{message}", messages.ERROR
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        gettext("%(name)s：已记录认定，以后批次的资格审查将据此不予受理。")
+                        % {"name": application.applicant.display_name},
+                        messages.SUCCESS,
+                    )
+            return None
+        return TemplateResponse(
+            request,
+            "reviews/admin_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("记录禁止申报的认定"),
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description=_("分配评审专家"))
     def assign_experts(self, request, queryset):

@@ -641,6 +641,9 @@ class Scoring(_Model):
     priorities: list[Priority] = Field(default_factory=list)
     competitive: bool = False
     groups: Groups | None = None
+    # how many submitted sheets the gate requires before an application leaves the stage;
+    # none of the five texts says, so every assigned expert who has not recused (at least one)
+    experts_required: int | None = Field(default=None, ge=1)
     source: Source
 
     @property

@@ -27,7 +27,7 @@ def expert_work_done(application: Application, leaving: gate.Leaving) -> str | N
     )
     submitted = assigned.filter(sheet__submitted_at__isnull=False).count()
     scoring = leaving.ruleset.scoring
-    required = getattr(scoring, "experts_required", None) if scoring else None
+    required = scoring.experts_required if scoring else None
     needed = required or max(assigned.count(), 1)
     if submitted < needed:
         return f"专家评分未完成：已提交 {submitted} 份，需要 {needed} 份"

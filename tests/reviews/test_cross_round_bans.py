@@ -111,3 +111,44 @@ def test_a_shizhong_unit_at_fault_loses_its_right_to_nominate(
     assert _check(nominee, date(2024, 11, 30)).result == "pass"  # before the finding
     problems = application_services.submission_problems(nominee, on=date(2025, 10, 15))
     assert any("第十四条(三)" in p for p in problems[""])
+
+
+def test_the_office_records_a_finding_from_the_admin_list(
+    make_round, make_application, client, login_as, persona
+):
+    from applications.models import Finding
+
+    union = Union.objects.get(code="songjiang-ftu")
+    app = make_application(
+        make_round("shanghai-craftsman", year=2024),
+        unit="songjiang_machinery",
+        channel="union",
+        union=union,
+    )
+    url = "/admin/applications/application/"
+    action = {"action": "record_finding_selected", "_selected_action": [app.pk], "apply": "1"}
+    login_as("chen_office")  # Songjiang's district office does not run the craftsman round
+    client.post(
+        url,
+        {**action, "rule": "false_information", "against": "person", "found_on": "2024-08-01",
+         "note": "证书伪造"},
+        follow=True,
+    )  # fmt: skip
+    assert not Finding.objects.exists()
+    login_as("admin")
+    response = client.post(url, {**action, "rule": "false_information", "against": "person",
+                                 "found_on": "2024-13-01", "note": "证书伪造"})  # fmt: skip
+    assert "请输入有效日期" in response.content.decode()  # shown beside the field, text kept
+    assert "证书伪造" in response.content.decode()
+    client.post(
+        url,
+        {**action, "rule": "false_information", "against": "person", "found_on": "2024-08-01",
+         "note": "证书伪造"},
+        follow=True,
+    )  # fmt: skip
+    finding = Finding.objects.get()
+    assert (finding.person, finding.rule, finding.found_on) == (
+        app.applicant,
+        "false_information",
+        date(2024, 8, 1),
+    )

@@ -411,3 +411,34 @@ def test_nothing_but_the_gate_writes_status_or_stage():
                 continue
             found += status_writes(path.read_text(), str(relative))
     assert not found, "\n".join(found)
+
+
+def test_a_rule_set_that_says_how_many_sheets_is_followed(
+    programmes, make_application, experts, persona
+):
+    """`scoring.experts_required`: two of three assigned sheets suffice (none of the five texts
+    says so; a later text may)."""
+    from programmes.models import ProgrammeVersion, Round
+
+    base = programmes["songjiang-chief-technician"]
+    data = {**base.data, "scoring": {**base.data["scoring"], "experts_required": 2}}
+    version = ProgrammeVersion.objects.create(
+        programme=base.programme, number=99, digest="experts-required", data=data,
+        source_file=base.source_file,
+    )  # fmt: skip
+    round_ = Round.objects.create(
+        version=version, name="两份评分即可", year=2026, opens_on=date(2026, 3, 1),
+        closes_on=date(2026, 4, 30), quota=5, status=Round.Status.REVIEW,
+    )  # fmt: skip
+    app = make_application(round_, unit="songjiang_training", stage="expert_scoring")
+    office = persona("chen_office")
+    for expert in experts[1:4]:
+        services.assign_expert(application=app, expert=expert, by=office)
+    full = {i.code: i.max_points for i in services.sheet_items(version.ruleset)}
+    sheets = Assignment.objects.filter(application=app).order_by("pk")
+    services.save_scores(assignment=sheets[0], by=sheets[0].expert, points=full, submit=True)
+    with pytest.raises(services.ReviewError, match="已提交 1 份，需要 2 份"):
+        services.decide(application=app, stage="expert_scoring", outcome="pass", by=office)
+    services.save_scores(assignment=sheets[1], by=sheets[1].expert, points=full, submit=True)
+    with pytest.raises(services.ReviewError, match="尚未按排名结束"):
+        services.decide(application=app, stage="expert_scoring", outcome="pass", by=office)

@@ -4,8 +4,10 @@ same facts and events, gives the same path, the same deadlines and the same chec
 The application's form data is written from the scenario's facts (each form field that fills a
 fact), its unit has the scenario's `unit_kind` and `has_competent_department`; the live side is
 the pre-check, reviews.permissions.route_of with the workflow engine, and the office's
-start_publicity (or the unit's internal-publicity check). Payments are compared by
-tests/subsidies/test_ledger_matches_simulate.py through the ledger service.
+start_publicity (or the unit's internal-publicity check). For every scenario with a naming, the
+same application is named (subsidies.services.create_award) and its facts are recorded through
+the ledger's services month by month, as tests/subsidies/test_ledger_matches_simulate.py
+replays them (its recording step is reused, not written twice); the ledger equals the payments.
 """
 
 from __future__ import annotations
@@ -187,6 +189,59 @@ def test_simulate_and_the_live_portal_decide_alike(path, programmes, make_applic
         if event.event == "publicity_start"
     ]
     assert live_deadlines == expected["deadlines"]
+
+
+def _replayable(path: Path) -> bool:
+    events = yaml.safe_load(path.read_text(encoding="utf-8")).get("events") or []
+    return (
+        any(e["event"] == "named" for e in events)
+        and not any(e["event"] == "objection" and e.get("upheld") for e in events)
+        and all(str(e["date"]) <= timezone.localdate().isoformat() for e in events)
+    )
+
+
+NAMED = [p for p in SCENARIOS if _replayable(p)]
+
+
+@pytest.mark.parametrize("path", NAMED, ids=[p.stem for p in NAMED])
+def test_the_named_applications_ledger_equals_simulate(path, programmes, make_applicant, persona):
+    # the money engineer's replay of recorded facts (tests/subsidies), reused as it is
+    from subsidies import services as subsidies_services
+    from subsidies.models import Payment
+    from tests.subsidies.test_ledger_matches_simulate import _next_month, _record
+
+    scenario = parse_scenario(yaml.safe_load(path.read_text(encoding="utf-8")))
+    version = programmes[scenario.programme]
+    expected = simulate(scenario, version.ruleset, working_day_calendar(), version=version.number)
+    unit = _unit(scenario)
+    app = _application(_round(version, scenario), scenario, unit, make_applicant())
+    office = persona("admin")
+    named = next(e for e in scenario.events if e.event == "named")
+    award = subsidies_services.create_award(
+        application=app, document_number="情景〔命名〕1号", named_on=named.date, by=office
+    )
+    pending = [
+        e for e in scenario.events if e.event not in ("named", "publicity_start", "objection")
+    ]
+    month = named.date.replace(day=1)
+    while month <= scenario.until.replace(day=1):
+        while pending and pending[0].date <= month:
+            _record(award, pending.pop(0), office)
+        subsidies_services.run_payments(period=month.strftime("%Y-%m"))
+        if month.month == 1:
+            subsidies_services.run_annual(year=month.year)
+        following = _next_month(month)
+        while pending and pending[0].date < following:
+            _record(award, pending.pop(0), office)
+        month = following
+    ledger = [
+        {"date": p.due_on.isoformat(), "period": p.period, "payee": p.payee, "kind": p.kind,
+         "amount": f"{p.amount:.2f}", "funding": p.funding}
+        for p in Payment.objects.filter(award=award, due_on__lte=scenario.until).order_by(
+            "due_on", "kind", "period"
+        )
+    ]  # fmt: skip
+    assert ledger == expected["payments"]
 
 
 def test_every_scenario_file_is_compared():
