@@ -426,11 +426,6 @@ def describe_cause(ruleset, event: AwardEvent | None) -> tuple[str, str]:
     return text, clause
 
 
-def sync_award(award: Award) -> int:
-    """Reconcile the award (kept for callers of the earlier name); the number of rows made."""
-    return len(reconcile_award(award))
-
-
 # --- the run -------------------------------------------------------------------------------
 
 
