@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.forms import RegistrationForm
+from portal.identity import area_code_warning
 from portal.roles import assignments_of, ordered_roles, role_codes
 from portal.services import register_applicant
 from programmes.selectors import open_rounds
@@ -37,6 +38,8 @@ def register(request):
         )
         login(request, user, backend="portal.auth_backends.PhoneOrEmailBackend")
         messages.success(request, "注册成功，欢迎使用人才项目申报平台。")
+        if warning := area_code_warning(user.id_number):
+            messages.warning(request, warning)
         return redirect("workbench")
     return render(request, "registration/register.html", {"form": form})
 
