@@ -23,7 +23,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, RegexValidator
 from django.utils.translation import gettext as _
 
-from portal.identity import clean_credit_code, clean_id_number
+from portal.identity import (
+    birth_date_of,
+    clean_credit_code,
+    clean_id_number,
+    gender_of,
+    mask_id_number,
+)
 
 PHONE = RegexValidator(
     r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$",
@@ -427,3 +433,103 @@ def _fact_value(item, value):
 def missing_materials(ruleset, items_uploaded: set[str]) -> list:
     """The checklist's required items not yet uploaded."""
     return [c for c in ruleset.form.checklist if c.required and c.code not in items_uploaded]
+
+
+# --- what the portal already knows: the account, the channel, the unit ---------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the portal knows of an application before anything is typed (for `prefill:`)."""
+
+    real_name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    channel: str = ""
+    unit_name: str = ""
+    unit_credit_code: str = ""
+
+
+def _known_value(item, known: Known) -> Any:
+    source = item.prefill
+    if source == "account.birth_date" and known.id_number:
+        return birth_date_of(known.id_number).isoformat()
+    if source == "account.gender" and known.id_number:
+        value = gender_of(known.id_number)
+        return value if value in {c.code for c in item.choices} else None
+    if source == "application.channel":
+        return known.channel if known.channel in {c.code for c in item.choices} else None
+    attribute = {
+        "account.real_name": "real_name",
+        "account.id_number": "id_number",
+        "account.phone": "phone",
+        "account.email": "email",
+        "unit.name": "unit_name",
+        "unit.credit_code": "unit_credit_code",
+    }.get(source or "")
+    return getattr(known, attribute) or None if attribute else None
+
+
+def prefilled(ruleset, data: dict, known: Known, *, overwrite: bool = False) -> dict:
+    """`data` with every `prefill:` field filled from what the portal knows.
+
+    Only empty fields are filled unless `overwrite`: what the applicant typed is kept.
+    """
+    result = {
+        key: (dict(value) if isinstance(value, dict) else value) for key, value in data.items()
+    }
+    for section in ruleset.form.sections:
+        if section.kind != "fields":
+            continue
+        values = result.get(section.code)
+        values = values if isinstance(values, dict) else {}
+        for item in section.fields:
+            value = _known_value(item, known) if item.prefill else None
+            if value is not None and (overwrite or values.get(item.code) in (None, "", [])):
+                values[item.code] = value
+        if values:
+            result[section.code] = values
+    return result
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join(str(a).split()).replace("·", "") == "".join(str(b).split()).replace("·", "")
+
+
+def identity_mismatches(ruleset, data: dict, known: Known) -> dict[str, list[str]]:
+    """Inputs of a person's form that name someone other than the account holder.
+
+    A person applies for himself or herself (the declaration is signed 本人承诺…); the name and
+    the ID number the form states must be the account's, else the form is someone else's.
+    """
+    if ruleset.identity.applicant_kind != "person":
+        return {}
+    found: dict[str, list[str]] = {}
+    for section in ruleset.form.sections:
+        if section.kind != "fields":
+            continue
+        values = data.get(section.code) if isinstance(data.get(section.code), dict) else {}
+        for item in section.fields:
+            stated = values.get(item.code)
+            if not stated:
+                continue
+            key = f"{section.code}-{item.code}"
+            if item.prefill == "account.real_name" and known.real_name:
+                if not _same_name(stated, known.real_name):
+                    found[key] = [
+                        _(
+                            "%(label)s“%(stated)s”与账号实名“%(name)s”不一致：本人申报只能填写本人信息。"
+                        )
+                        % {"label": item.label, "stated": stated, "name": known.real_name}
+                    ]
+            if item.prefill == "account.id_number" and known.id_number:
+                if str(stated).strip().upper() != known.id_number:
+                    found[key] = [
+                        _(
+                            "%(label)s与账号登记的身份证号码（%(masked)s）不一致：本人申报只能填写本人"
+                            "信息；如账号登记有误，请联系区人社局更正。"
+                        )
+                        % {"label": item.label, "masked": mask_id_number(known.id_number)}
+                    ]
+    return found

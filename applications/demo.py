@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services
-from applications.declaration import as_post
+from applications.declaration import as_post, prefilled
 from applications.demo_data import demo_form_data
 from applications.models import Application, Attachment
 from portal.demo import DEMO_PASSWORD
@@ -46,7 +46,13 @@ def _draft(round, user, channel, unit) -> Application | None:
         return None
     application = services.start_application(round=round, by=user, channel=channel, unit=unit)
     ruleset = round.version.ruleset
-    data = demo_form_data(ruleset, on=timezone.localdate())
+    # The account's own name, ID number and contact (a person's form names its holder).
+    data = prefilled(
+        ruleset,
+        demo_form_data(ruleset, on=timezone.localdate()),
+        services.known_of(application),
+        overwrite=True,
+    )
     application, _ = services.save_draft(
         application=application, post=as_post(ruleset, data), by=user
     )

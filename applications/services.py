@@ -79,6 +79,23 @@ def applicant_units(user) -> list:
     return scopes(user, Role.APPLICANT_ORG, "unit")
 
 
+def known_of(application: Application) -> declaration.Known:
+    """What the portal knows of an application's applicant, channel and unit (for prefill)."""
+    return known_for(user=application.applicant, channel=application.channel, unit=application.unit)
+
+
+def known_for(*, user, channel: str, unit) -> declaration.Known:
+    return declaration.Known(
+        real_name=user.real_name or "",
+        id_number=user.id_number or "",
+        phone=user.phone or "",
+        email=user.email or "",
+        channel=channel,
+        unit_name=unit.name if unit else "",
+        unit_credit_code=unit.credit_code if unit else "",
+    )
+
+
 def start_application(*, round, by, channel: str, unit=None, today: date | None = None):
     """Open a draft for `by` in `round` (one live application per round and applicant)."""
     today = today or timezone.localdate()
@@ -122,6 +139,9 @@ def start_application(*, round, by, channel: str, unit=None, today: date | None 
                 department=getattr(unit, "department", None),
                 union=getattr(unit, "union", None),
                 stage=ruleset.workflow.stages[0].code,
+                data=declaration.prefilled(
+                    ruleset, {}, known_for(user=by, channel=channel, unit=unit)
+                ),
             )
             ApplicationEvent.record(
                 application,
@@ -232,6 +252,10 @@ def submission_problems(application: Application, *, on: date) -> dict[str, list
     ruleset = ruleset_of(application)
     strict = declaration.Declaration.from_data(ruleset, application.data, strict=True, today=on)
     problems = strict.errors()
+    for key, messages in declaration.identity_mismatches(
+        ruleset, application.data, known_of(application)
+    ).items():
+        problems.setdefault(key, []).extend(messages)
     checks = precheck(application, on=on)
     failed = [c for c in checks if c.result == "fail"]
     if failed:

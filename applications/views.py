@@ -177,6 +177,12 @@ def edit(request, pk: int):
                     ruleset, request.POST, strict=True, today=today
                 )
                 errors = bound.errors()
+                # Problems found beyond the form's own checks (another person's name or ID
+                # number) are shown beside their field too.
+                for name, found in problems.items():
+                    if name and found:
+                        errors.setdefault(name, [])
+                        errors[name] += [m for m in found if m not in errors[name]]
             else:
                 messages.success(request, "申报已提交，请留意办理进度。")
                 return redirect("applications:detail", pk=application.pk)
