@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import declaration
@@ -320,7 +321,8 @@ def submit_application(*, application: Application, by, on: date | None = None):
         else:
             review_services.resume_after_revision(application=application, by=by)
         notify(
-            recipients=[application.applicant.email],
+            recipients=[application.applicant],
+            link=reverse("applications:detail", args=[application.pk]),
             subject=f"申报已提交：{application.round.name}",
             body=f"您的申报（第{number}版）已提交，请在平台上查看办理进度。",
         )
