@@ -118,7 +118,15 @@ class AssignExpertsForm(forms.Form):
         label=_("指定专家"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     draw = forms.IntegerField(label=_("或随机抽取人数"), min_value=1, max_value=15, required=False)
-    seed = forms.CharField(label=_("抽取种子（可空）"), required=False, max_length=64)
+    seed = forms.CharField(
+        label=_("抽取种子"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
+            "留空则由系统随机生成并记入办理记录"
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         from portal.models import User

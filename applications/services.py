@@ -235,7 +235,8 @@ def remove_attachment(*, attachment: Attachment, by) -> None:
         application = _lock(attachment.application)
         if application.status not in EDITABLE:
             raise ApplicationError("申报已提交，不能再删除材料。")
-        title = attachment.item
+        items = {c.code: c.title for c in ruleset_of(application).form.checklist}
+        title = items.get(attachment.item, attachment.item)
         attachment.file.delete(save=False)
         attachment.delete()
         ApplicationEvent.record(

@@ -580,6 +580,13 @@ class Quota(_Model):
     period_years: int | None = Field(default=None, ge=1)
     source: Source
 
+    @property
+    def description(self) -> str:
+        """The quota in words: 约25名, 不超过10名, 5年内不少于60名."""
+        words = {"about": "约", "at_most": "不超过", "at_least": "不少于"}[self.kind]
+        within = f"{self.period_years}年内" if self.period_years else ""
+        return f"{within}{words}{self.count}名"
+
 
 class TieRule(_Model):
     """Who goes first between equal candidates (同等条件下优先…)."""

@@ -208,7 +208,13 @@ class DrawForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     count = forms.IntegerField(label=_("抽取人数"), min_value=1, max_value=15, initial=3)
     seed = forms.CharField(
-        label=_("种子"), required=False, max_length=64, help_text=_("留空则随机生成并记录")
+        label=_("抽取种子"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
+            "留空则由系统随机生成并记入办理记录"
+        ),
     )
 
 

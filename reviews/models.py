@@ -96,7 +96,19 @@ class Panel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round}·{self.group or self.stage}"
+        return f"{self.round}·{self.group_title or self.stage_title}"
+
+    @property
+    def stage_title(self) -> str:
+        """The stage's title in the round's rule set (pages never show the code)."""
+        stage = self.round.version.ruleset.stage(self.stage)
+        return stage.title if stage else self.stage
+
+    @property
+    def group_title(self) -> str:
+        scoring = self.round.version.ruleset.scoring
+        groups = scoring.groups.items if scoring and scoring.groups else []
+        return next((g.label for g in groups if g.code == self.group), self.group)
 
 
 class Assignment(models.Model):
