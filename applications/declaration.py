@@ -57,9 +57,15 @@ class TableFormSet(forms.BaseFormSet):
         rows = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
         section = self.section
         if section.max_rows and len(rows) > section.max_rows:
-            raise ValidationError(_("最多填写 %(n)s 行") % {"n": section.max_rows})
+            raise ValidationError(
+                _("“%(table)s”最多填写 %(n)s 行，现在有 %(rows)s 行")
+                % {"table": section.title, "n": section.max_rows, "rows": len(rows)}
+            )
         if self.strict and section.min_rows and len(rows) < section.min_rows:
-            raise ValidationError(_("至少填写 %(n)s 行") % {"n": section.min_rows})
+            raise ValidationError(
+                _("“%(table)s”表格至少填写 %(n)s 行")
+                % {"table": section.title, "n": section.min_rows}
+            )
 
 
 class SectionForm(forms.Form):
@@ -76,6 +82,8 @@ class SectionForm(forms.Form):
         for item in columns:
             self.fields[item.code] = form_field(item, strict=strict)
             widget = self.fields[item.code].widget
+            # The browser would cut a longer paste silently; the form refuses it instead.
+            widget.attrs.pop("maxlength", None)
             if isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select"
             elif not isinstance(widget, forms.CheckboxSelectMultiple):
@@ -105,6 +113,14 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+class TextField(forms.CharField):
+    """Text as the reader counts it: a line break is one character (browsers send CR LF)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class IdNumberField(forms.CharField):
@@ -166,7 +182,7 @@ def form_field(item, *, strict: bool) -> forms.Field:
             widget.attrs["data-max-length"] = item.max_length
         if item.target_length:
             widget.attrs["data-target-length"] = item.target_length
-        return forms.CharField(
+        return TextField(
             max_length=item.max_length, widget=widget, error_messages=messages, **common
         )
     if kind == "date":
@@ -207,9 +223,10 @@ def form_field(item, *, strict: bool) -> forms.Field:
             **common,
         )
     if kind == "id_number":
-        return IdNumberField(max_length=18, error_messages=messages, **common)
+        # room for the spaces people type between the groups; the check wants 18 characters
+        return IdNumberField(max_length=30, error_messages=messages, **common)
     if kind == "credit_code":
-        return CreditCodeField(max_length=18, error_messages=messages, **common)
+        return CreditCodeField(max_length=30, error_messages=messages, **common)
     if kind == "phone":
         return forms.CharField(max_length=20, validators=[PHONE], error_messages=messages, **common)
     if kind == "email":
@@ -533,3 +550,43 @@ def identity_mismatches(ruleset, data: dict, known: Known) -> dict[str, list[str
                         % {"label": item.label, "masked": mask_id_number(known.id_number)}
                     ]
     return found
+
+
+def problem_list(ruleset, problems: dict[str, list[str]]) -> list[dict]:
+    """What stops a submission, each message with where it is (section, table, row, field) and
+    the anchor of that place on the page, in the order of the page: the form's sections first,
+    then the eligibility checks, then the materials."""
+    places: dict[str, tuple[int, str]] = {}
+    for order, section in enumerate(ruleset.form.sections):
+        if section.kind == "table":
+            places[section.code] = (order, _("%(s)s（表格）") % {"s": section.title})
+        for item in section.items:
+            places[f"{section.code}-{item.code}"] = (order, f"{section.title} · {item.label}")
+    materials = {c.code: c.title for c in ruleset.form.checklist}
+    tail = len(ruleset.form.sections)
+    listed = []
+    for name, messages in problems.items():
+        order, where = places.get(name, (None, ""))
+        if order is None and name.count("-") >= 2:  # a table's cell: section-row-column
+            section_code, row, column = name.split("-", 2)
+            order, column_place = places.get(f"{section_code}-{column}", (None, ""))
+            if order is not None and row.isdigit():
+                title, _sep, label = column_place.partition(" · ")
+                where = _("%(t)s 第%(n)s行 · %(c)s") % {"t": title, "n": int(row) + 1, "c": label}
+        if order is None:
+            if name.startswith("material-"):
+                order, where = (
+                    tail + 2,
+                    _("申报材料 · %(m)s")
+                    % {"m": materials.get(name.removeprefix("material-"), "")},
+                )
+            elif name.startswith("warn_reason-"):
+                order, where = tail + 1, _("资格预审 · 情况说明")
+            else:
+                order, where = tail, _("申报条件")
+        for message in messages:
+            listed.append(
+                {"order": order, "where": where, "message": message, "anchor": name or "checks"}
+            )
+    listed.sort(key=lambda p: p["order"])  # stable: within a place, the order found
+    return listed

@@ -33,6 +33,7 @@ from programmes.calendar import UnknownCalendarYear
 from programmes.selectors import working_day_calendar
 
 EDITABLE = (Application.Status.DRAFT, Application.Status.RETURNED)
+WARN_REASON_MAX = 500  # characters of a written reason for a "需说明" check
 
 
 class ApplicationError(ValueError):
@@ -168,7 +169,7 @@ def save_draft(*, application: Application, post, by) -> tuple[Application, dict
         )
         application.data = bound.data()
         reasons = {
-            key.removeprefix("warn_reason-"): value.strip()
+            key.removeprefix("warn_reason-"): value.replace("\r\n", "\n").strip()
             for key, value in post.items()
             if key.startswith("warn_reason-") and value.strip()
         }
@@ -199,7 +200,14 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
     items = {c.code: c for c in ruleset.form.checklist}
     if item not in items:
         raise ApplicationError("请选择材料项目。", field="item")
-    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size > limit:  # its real size, before reading (never "10.0MB" for 11 MB)
+        raise ApplicationError(
+            f"“{upload.name}”：文件大小为{upload.size / 1024 / 1024:.1f}MB，"
+            f"超过了{limit / 1024 / 1024:g}MB的上限，请压缩或分页后上传。",
+            field="file",
+        )
+    data = upload.read(limit + 1)
     try:
         checked = check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES)
     except UploadRejected as exc:
@@ -265,9 +273,14 @@ def submission_problems(application: Application, *, on: date) -> dict[str, list
             f"不符合申报条件：{c.message}（{c.source}）" for c in failed
         )
     for check in checks:
-        if check.result == "warn" and not application.warn_reasons.get(check.code):
+        reason = application.warn_reasons.get(check.code, "")
+        if check.result == "warn" and not reason:
             problems.setdefault(f"warn_reason-{check.code}", []).append(
                 "请写明情况说明（经办人员审核时会看到）"
+            )
+        elif check.result == "warn" and len(reason) > WARN_REASON_MAX:
+            problems.setdefault(f"warn_reason-{check.code}", []).append(
+                f"情况说明最多{WARN_REASON_MAX}字，现在有{len(reason)}字，请删减"
             )
     uploaded = set(application.attachments.values_list("item", flat=True))
     for item in declaration.missing_materials(ruleset, uploaded):

@@ -137,7 +137,12 @@ def _edit_context(application, bound, errors, *, today, problems=None):
         "missing": [c for c in checklist if c["item"].required and not c["done"]],
         "attachment_form": AttachmentForm(ruleset=ruleset),
         "problems": problems or {},
-        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1024 // 1024,
+        "problem_list": declaration.problem_list(ruleset, problems or {}),
+        "form_title": ruleset.form.cover.title_for(year=application.round.year)
+        if ruleset.form.cover
+        else ruleset.identity.name_zh,
+        "max_upload_mb": f"{settings.MAX_UPLOAD_BYTES / 1024 / 1024:g}",
+        "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
         "returned": application.events.filter(action="returned").order_by("at", "id").last()
         if application.status == Application.Status.RETURNED
         else None,
@@ -192,6 +197,7 @@ def edit(request, pk: int):
         bound = declaration.Declaration.from_data(ruleset, application.data, today=today)
         errors = bound.errors()
     context = _edit_context(application, bound, errors, today=today, problems=problems)
+    context["upload_error"] = request.session.pop("upload_error", "")
     status = 400 if problems else 200
     return render(request, "applications/edit.html", context, status=status)
 
@@ -243,14 +249,15 @@ def upload(request, pk: int):
                 by=request.user,
             )
         except services.ApplicationError as exc:
-            messages.error(request, str(exc))
+            # shown beside the upload form, where the file was chosen
+            request.session["upload_error"] = str(exc)
         else:
             messages.success(request, f"已上传“{attachment.original_name}”。")
     else:
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
-    return redirect(f"{_edit_url(application)}#materials")
+        request.session["upload_error"] = " ".join(
+            str(error) for field_errors in form.errors.values() for error in field_errors
+        )
+    return redirect(f"{_edit_url(application)}#upload-form")
 
 
 def _edit_url(application):

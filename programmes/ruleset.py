@@ -342,6 +342,10 @@ class Cover(_Model):
     printed_by: str | None = None
     source: Source
 
+    def title_for(self, *, year: int | None) -> str:
+        """The title with its {year} filled (the round's year), never shown unfilled."""
+        return self.title.replace("{year}", str(year) if year else "")
+
     @model_validator(mode="after")
     def _placeholders(self):
         for name in re.findall(r"\{([^}]*)\}", self.title):

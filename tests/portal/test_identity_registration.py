@@ -44,6 +44,14 @@ def test_numbers_issued_under_a_later_or_former_code_register(client, id_number)
     assert "地区码" not in body
 
 
+def test_a_number_typed_in_groups_registers_compacted(client):
+    response = client.post(
+        reverse("register"), register_data(id_number="310117 19800512 3459"), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("workbench")
+    assert User.objects.get(phone="13912345670").id_number == "310117198005123459"
+
+
 def test_unknown_area_code_registers_with_a_warning(client):
     number = with_check_digit("99999919800512345")
     response = client.post(reverse("register"), register_data(id_number=number), follow=True)
