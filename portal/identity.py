@@ -27,7 +27,7 @@ def clean_id_number(value: str, *, today: date | None = None) -> str:
     `area_code_warning`): it is where the number was issued, and people born before a county
     became a district hold the district's later code.
     """
-    compact = ric.compact(value or "").upper()
+    compact = re.sub(r"[\s-]", "", value or "").upper()  # spaces typed between the groups
     if not compact:
         raise IdentityError("请填写身份证号码。")
     if len(compact) != 18:
