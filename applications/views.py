@@ -118,12 +118,23 @@ def _edit_context(application, bound, errors, *, today, problems=None):
     ruleset = services.ruleset_of(application)
     attachments = list(application.attachments.order_by("item", "uploaded_at"))
     uploaded = {a.item for a in attachments}
+    # The latest return's reasons by input name ("person-name", "work_history", "material-x"),
+    # each shown beside its field, table or material.
+    reasons = (
+        {
+            key.replace(".", "-", 1): [reason]
+            for key, reason in review_services.return_reasons(application).items()
+        }
+        if application.status == Application.Status.RETURNED
+        else {}
+    )
     checklist = [
         {
             "item": item,
             "files": [a for a in attachments if a.item == item.code],
             "done": item.code in uploaded,
             "problems": (problems or {}).get(f"material-{item.code}", []),
+            "reasons": reasons.get(f"material-{item.code}", []),
         }
         for item in ruleset.form.checklist
     ]
@@ -146,12 +157,7 @@ def _edit_context(application, bound, errors, *, today, problems=None):
         "returned": application.events.filter(action="returned").order_by("at", "id").last()
         if application.status == Application.Status.RETURNED
         else None,
-        "reasons": {
-            key.replace(".", "-", 1): [reason]
-            for key, reason in review_services.return_reasons(application).items()
-        }
-        if application.status == Application.Status.RETURNED
-        else {},
+        "reasons": reasons,
     }
 
 
@@ -364,6 +370,10 @@ def version(request, pk: int, number: int):
             "checks": [
                 {**c, "reason": frozen.warn_reasons.get(c["code"], "")} for c in frozen.checks
             ],
+            # the return of this version, if it was returned: its reasons stay with it
+            "return_reasons": frozen.return_reasons.select_related("event__actor").order_by(
+                "event__at", "id"
+            ),
         },
     )
 

@@ -17,7 +17,16 @@ class FieldReason(models.Model):
         on_delete=models.CASCADE,
         related_name="field_reasons",
     )
-    field = models.CharField(_("字段"), max_length=128)
+    version = models.ForeignKey(
+        "applications.ApplicationVersion",
+        verbose_name=_("退回的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="return_reasons",
+        help_text=_("被退回修改的提交版本：理由随该版本保存。"),
+    )
+    field = models.CharField(_("字段或材料"), max_length=128)
     label = models.CharField(_("字段名称"), max_length=200, blank=True)
     reason = models.TextField(_("退回理由"))
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationEvent
 from portal.notifications import notify
-from reviews import workflow
+from reviews import display, workflow
 from reviews.models import FieldReason
 from reviews.permissions import can_decide_at, route_of, ruleset_of
 
@@ -57,6 +57,7 @@ def _sync(target: Application, source: Application) -> None:
         setattr(target, name, getattr(source, name))
 
 
+RETURN_NEEDS_A_FIELD = _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。")
 SMS_TEMPLATES = {"pass": "passed", "return": "returned", "reject": "rejected"}
 
 
@@ -158,6 +159,10 @@ def resume_after_revision(*, application: Application, by) -> Application:
 
 def _field_label(ruleset, key: str) -> str:
     section_code, _sep, field_code = key.partition(".")
+    if section_code == "material":
+        for material in ruleset.form.checklist:
+            if material.code == field_code:
+                return f"申报材料·{material.title}"
     for section in ruleset.form.sections:
         if section.code != section_code:
             continue
@@ -215,8 +220,17 @@ def decide(
     if not can_decide_at(by, locked, current):
         raise PermissionDenied(_("您无权在该阶段作出决定。"))
     reasons = {k: v.strip() for k, v in (field_reasons or {}).items() if v and v.strip()}
-    if outcome == "return" and not (reasons or note.strip()):
-        raise ReviewError(_("退回修改须写明理由（至少一项字段的理由或总体意见）。"))
+    if outcome == "return":
+        # A return points at what to fix: at least one field, table or material, each with its
+        # reason, shown beside it to the applicant (issue 17).
+        targets = dict(display.field_choices(ruleset))
+        unknown = [key for key in reasons if key not in targets]
+        if unknown:
+            raise ReviewError(
+                _("退回的字段或材料不在本申报表中：%(keys)s。") % {"keys": "、".join(unknown)}
+            )
+        if not reasons:
+            raise ReviewError(RETURN_NEEDS_A_FIELD)
     if outcome == "reject" and not note.strip():
         raise ReviewError(_("不通过须写明理由。"))
 
@@ -249,8 +263,9 @@ def decide(
         from_status=previous_status,
         from_stage=previous_stage,
     )
+    returned_version = locked.versions.order_by("-number").first()
     FieldReason.objects.bulk_create(
-        FieldReason(event=event, field=key, label=label, reason=reason)
+        FieldReason(event=event, version=returned_version, field=key, label=label, reason=reason)
         for key, (label, reason) in labelled.items()
     )
     subject = _("【%(programme)s】您的申报：%(stage)s %(outcome)s") % {
