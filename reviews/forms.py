@@ -194,7 +194,10 @@ class ReasonForm(forms.Form):
 class AssignForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     expert = forms.ModelChoiceField(
-        label=_("专家"), queryset=None, error_messages={"required": _("请选择专家。")}
+        label=_("专家"),
+        queryset=None,
+        error_messages={"required": _("请选择专家。")},
+        widget=forms.Select(attrs={"aria-label": _("指定评审专家")}),
     )
 
     def __init__(self, *args, **kwargs):
