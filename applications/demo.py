@@ -26,9 +26,10 @@ from programmes.models import Round
 
 # A one-page PDF standing in for a scanned certificate.
 SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# Their own ID numbers (Songjiang-issued), so their forms name them and not 李明.
 COLLEAGUES = [
-    ("demo_zhang", "张伟", "13800000011", "unit"),
-    ("demo_liu", "刘洋", "13800000012", "self"),
+    ("demo_zhang", "张伟", "13800000011", "unit", "310117198203151012"),
+    ("demo_liu", "刘洋", "13800000012", "self", "310117198507221032"),
 ]
 
 
@@ -99,9 +100,9 @@ def load_demo_applications(stdout) -> None:
         _submit(application, li_ming)
         created += 1
     today = timezone.localdate()
-    for username, name, phone, channel in COLLEAGUES:
+    for username, name, phone, channel, id_number in COLLEAGUES:
         user, new = User.objects.get_or_create(
-            username=username, defaults={"real_name": name, "phone": phone}
+            username=username, defaults={"real_name": name, "phone": phone, "id_number": id_number}
         )
         if new:
             user.set_password(DEMO_PASSWORD)

@@ -98,3 +98,24 @@ def test_submission_with_another_persons_data_names_the_reason_beside_the_field(
     services.submit_application(application=draft, by=user)
     draft.refresh_from_db()
     assert draft.status == Application.Status.IN_REVIEW
+
+
+def test_every_demo_form_names_its_own_applicant(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    people = Application.objects.filter(
+        round__version__data__identity__applicant_kind="person"
+    ).select_related("applicant", "round__version")
+    assert people.count() >= 4
+    names = set()
+    for application in people:
+        ruleset = application.round.version.ruleset
+        known = services.known_of(application)
+        assert identity_mismatches(ruleset, application.data, known) == {}, application
+        person = application.data["person"]
+        assert person["name"] == application.applicant.real_name
+        names.add((person["name"], person["id_number"]))
+    assert len({id_number for _name, id_number in names}) == len(names)  # nobody shares an ID
