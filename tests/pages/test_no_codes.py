@@ -28,7 +28,7 @@ def test_no_page_of_any_demo_role_shows_codes(demo_at_every_stage, client):
     from portal.models import User
 
     found: dict[str, list[str]] = {}
-    pages = 0
+    pages = seeds = 0
     for username in [None, *DEMO_ACCOUNTS]:
         client.logout()
         if username:
@@ -40,9 +40,15 @@ def test_no_page_of_any_demo_role_shows_codes(demo_at_every_stage, client):
             pages += 1
             text = visible_text(html)
             codes = codes_in(text)
+            seeds += 'name="seed"' in html
+            if 'name="seed"' in html and "可复现" not in html:
+                codes.append("抽取种子未说明用途")
+            if "（可空）" in text:
+                codes.append("（可空）")
             if codes:
                 found[f"{username or '访客'} {path}"] = [
                     f"{code}（…{_around(text, code)}…）" for code in codes
                 ]
     assert pages > 60
+    assert seeds  # the expert draw was among the pages
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
