@@ -17,7 +17,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # (fast to subset), poppler for checking PDFs, and the libraries WeasyPrint loads.
 DEBIAN_PACKAGES := chromium fonts-arphic-uming poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: help demo serve test test-fast lint format bench venv sysdeps check-services migrate clean
+.PHONY: help demo serve test test-fast lint format bench venv sysdeps check-services migrate clean npm
 
 help:
 	@echo "make demo   - install, migrate SQLite, load demo data, serve http://$(HOST):$(PORT)"
@@ -33,6 +33,14 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 venv: $(VENV)/.synced
+
+# axe-core for the accessibility tests (tests/browser inject it into each page), pinned by
+# package-lock.json; node and npm come with the machine (Debian: apt-get install nodejs npm).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm: node_modules/.installed
 
 sysdeps:
 	@bash scripts/sysdeps.sh $(DEBIAN_PACKAGES)
@@ -51,7 +59,7 @@ serve: venv
 check-services: venv
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" $(PY) scripts/check_services.py
 
-test: venv sysdeps check-services
+test: venv sysdeps npm check-services
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -72,4 +80,4 @@ bench: venv sysdeps check-services
 		REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" $(PY) bench/run.py $(BENCH)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

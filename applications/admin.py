@@ -148,12 +148,55 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReturnForm(forms.Form):
+    """A return names what to fix: a field, table or material of the form, with its reason."""
+
+    target = forms.ChoiceField(
+        label=_("需修改的字段或材料"),
+        error_messages={"required": _("请选择需修改的字段或材料。")},
+    )
+    reason = forms.CharField(
+        label=_("修改理由（申报人可见，显示在该字段或材料旁）"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        error_messages={"required": _("请填写修改理由。")},
+    )
+    note = forms.CharField(
+        label=_("总体意见（可不填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", _("（请选择）")), *choices]
+
+
+def return_targets(queryset) -> list[tuple[str, str]]:
+    """The fields, tables and materials of the selected applications' forms (each once)."""
+    from reviews.display import field_choices  # reviews sits above applications
+
+    seen: dict[str, str] = {}
+    for version in {a.round.version for a in queryset.select_related("round__version")}:
+        for key, label in field_choices(version.ruleset):
+            seen.setdefault(key, label)
+    return list(seen.items())
+
+
 class AssignExpertsForm(forms.Form):
     experts = forms.ModelMultipleChoiceField(
         label=_("指定专家"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     draw = forms.IntegerField(label=_("或随机抽取人数"), min_value=1, max_value=15, required=False)
-    seed = forms.CharField(label=_("抽取种子（可空）"), required=False, max_length=64)
+    seed = forms.CharField(
+        label=_("抽取种子"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
+            "留空则由系统随机生成并记入办理记录"
+        ),
+    )
 
     def __init__(self, *args, authority_ids=None, **kwargs):
         from portal.scope import pool_experts
@@ -245,7 +288,7 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
 
     # --- actions: the same services as the staff pages ---------------------------------------
 
-    def _run(self, request, queryset, outcome: str, note: str = ""):
+    def _run(self, request, queryset, outcome: str, note: str = "", field_reasons=None):
         from reviews import services
 
         done = 0
@@ -257,6 +300,7 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
                     outcome=outcome,
                     by=request.user,
                     note=note,
+                    field_reasons=field_reasons,
                 )
                 done += 1
             except (services.ReviewError, PermissionDenied) as exc:
@@ -273,9 +317,18 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
             )
 
     def _with_reason(self, request, queryset, outcome: str, title: str):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        data = request.POST if "apply" in request.POST else None
+        if outcome == "return":
+            form = ReturnForm(data, choices=return_targets(queryset))
+        else:
+            form = ReasonForm(data)
         if form.is_bound and form.is_valid():
-            self._run(request, queryset, outcome, form.cleaned_data["note"])
+            reasons = (
+                {form.cleaned_data["target"]: form.cleaned_data["reason"]}
+                if outcome == "return"
+                else None
+            )
+            self._run(request, queryset, outcome, form.cleaned_data["note"], reasons)
             return None
         return TemplateResponse(
             request,

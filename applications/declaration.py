@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 
-from portal.identity import clean_credit_code, clean_id_number
+from portal.identity import (
+    birth_date_of,
+    clean_credit_code,
+    clean_id_number,
+    gender_of,
+    mask_id_number,
+)
 
 PHONE = RegexValidator(
     r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$",
@@ -54,9 +60,15 @@ class TableFormSet(forms.BaseFormSet):
         rows = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
         section = self.section
         if section.max_rows and len(rows) > section.max_rows:
-            raise ValidationError(_("最多填写 %(n)s 行") % {"n": section.max_rows})
+            raise ValidationError(
+                _("“%(table)s”最多填写 %(n)s 行，现在有 %(rows)s 行")
+                % {"table": section.title, "n": section.max_rows, "rows": len(rows)}
+            )
         if self.strict and section.min_rows and len(rows) < section.min_rows:
-            raise ValidationError(_("至少填写 %(n)s 行") % {"n": section.min_rows})
+            raise ValidationError(
+                _("“%(table)s”表格至少填写 %(n)s 行")
+                % {"table": section.title, "n": section.min_rows}
+            )
 
 
 class SectionForm(forms.Form):
@@ -73,6 +85,8 @@ class SectionForm(forms.Form):
         for item in columns:
             self.fields[item.code] = form_field(item, strict=strict)
             widget = self.fields[item.code].widget
+            # The browser would cut a longer paste silently; the form refuses it instead.
+            widget.attrs.pop("maxlength", None)
             if isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select"
             elif not isinstance(widget, forms.CheckboxSelectMultiple):
@@ -102,6 +116,14 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+class TextField(forms.CharField):
+    """Text as the reader counts it: a line break is one character (browsers send CR LF)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class IdNumberField(forms.CharField):
@@ -192,7 +214,7 @@ def form_field(item, *, strict: bool) -> forms.Field:
             widget.attrs["data-max-length"] = item.max_length
         if item.target_length:
             widget.attrs["data-target-length"] = item.target_length
-        return forms.CharField(
+        return TextField(
             max_length=item.max_length, widget=widget, error_messages=messages, **common
         )
     if kind == "date":
@@ -233,9 +255,10 @@ def form_field(item, *, strict: bool) -> forms.Field:
             **common,
         )
     if kind == "id_number":
-        return IdNumberField(max_length=18, error_messages=messages, **common)
+        # room for the spaces people type between the groups; the check wants 18 characters
+        return IdNumberField(max_length=30, error_messages=messages, **common)
     if kind == "credit_code":
-        return CreditCodeField(max_length=18, error_messages=messages, **common)
+        return CreditCodeField(max_length=30, error_messages=messages, **common)
     if kind == "bank_account":
         return BankAccountField(max_length=40, error_messages=messages, **common)
     if kind == "phone":
@@ -461,3 +484,143 @@ def _fact_value(item, value):
 def missing_materials(ruleset, items_uploaded: set[str]) -> list:
     """The checklist's required items not yet uploaded."""
     return [c for c in ruleset.form.checklist if c.required and c.code not in items_uploaded]
+
+
+# --- what the portal already knows: the account, the channel, the unit ---------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the portal knows of an application before anything is typed (for `prefill:`)."""
+
+    real_name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    channel: str = ""
+    unit_name: str = ""
+    unit_credit_code: str = ""
+
+
+def _known_value(item, known: Known) -> Any:
+    source = item.prefill
+    if source == "account.birth_date" and known.id_number:
+        return birth_date_of(known.id_number).isoformat()
+    if source == "account.gender" and known.id_number:
+        value = gender_of(known.id_number)
+        return value if value in {c.code for c in item.choices} else None
+    if source == "application.channel":
+        return known.channel if known.channel in {c.code for c in item.choices} else None
+    attribute = {
+        "account.real_name": "real_name",
+        "account.id_number": "id_number",
+        "account.phone": "phone",
+        "account.email": "email",
+        "unit.name": "unit_name",
+        "unit.credit_code": "unit_credit_code",
+    }.get(source or "")
+    return getattr(known, attribute) or None if attribute else None
+
+
+def prefilled(ruleset, data: dict, known: Known, *, overwrite: bool = False) -> dict:
+    """`data` with every `prefill:` field filled from what the portal knows.
+
+    Only empty fields are filled unless `overwrite`: what the applicant typed is kept.
+    """
+    result = {
+        key: (dict(value) if isinstance(value, dict) else value) for key, value in data.items()
+    }
+    for section in ruleset.form.sections:
+        if section.kind != "fields":
+            continue
+        values = result.get(section.code)
+        values = values if isinstance(values, dict) else {}
+        for item in section.fields:
+            value = _known_value(item, known) if item.prefill else None
+            if value is not None and (overwrite or values.get(item.code) in (None, "", [])):
+                values[item.code] = value
+        if values:
+            result[section.code] = values
+    return result
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join(str(a).split()).replace("·", "") == "".join(str(b).split()).replace("·", "")
+
+
+def identity_mismatches(ruleset, data: dict, known: Known) -> dict[str, list[str]]:
+    """Inputs of a person's form that name someone other than the account holder.
+
+    A person applies for himself or herself (the declaration is signed 本人承诺…); the name and
+    the ID number the form states must be the account's, else the form is someone else's.
+    """
+    if ruleset.identity.applicant_kind != "person":
+        return {}
+    found: dict[str, list[str]] = {}
+    for section in ruleset.form.sections:
+        if section.kind != "fields":
+            continue
+        values = data.get(section.code) if isinstance(data.get(section.code), dict) else {}
+        for item in section.fields:
+            stated = values.get(item.code)
+            if not stated:
+                continue
+            key = f"{section.code}-{item.code}"
+            if item.prefill == "account.real_name" and known.real_name:
+                if not _same_name(stated, known.real_name):
+                    found[key] = [
+                        _(
+                            "%(label)s“%(stated)s”与账号实名“%(name)s”不一致：本人申报只能填写本人信息。"
+                        )
+                        % {"label": item.label, "stated": stated, "name": known.real_name}
+                    ]
+            if item.prefill == "account.id_number" and known.id_number:
+                if str(stated).strip().upper() != known.id_number:
+                    found[key] = [
+                        _(
+                            "%(label)s与账号登记的身份证号码（%(masked)s）不一致：本人申报只能填写本人"
+                            "信息；如账号登记有误，请联系区人社局更正。"
+                        )
+                        % {"label": item.label, "masked": mask_id_number(known.id_number)}
+                    ]
+    return found
+
+
+def problem_list(ruleset, problems: dict[str, list[str]]) -> list[dict]:
+    """What stops a submission, each message with where it is (section, table, row, field) and
+    the anchor of that place on the page, in the order of the page: the form's sections first,
+    then the eligibility checks, then the materials."""
+    places: dict[str, tuple[int, str]] = {}
+    for order, section in enumerate(ruleset.form.sections):
+        if section.kind == "table":
+            places[section.code] = (order, _("%(s)s（表格）") % {"s": section.title})
+        for item in section.items:
+            places[f"{section.code}-{item.code}"] = (order, f"{section.title} · {item.label}")
+    materials = {c.code: c.title for c in ruleset.form.checklist}
+    tail = len(ruleset.form.sections)
+    listed = []
+    for name, messages in problems.items():
+        order, where = places.get(name, (None, ""))
+        if order is None and name.count("-") >= 2:  # a table's cell: section-row-column
+            section_code, row, column = name.split("-", 2)
+            order, column_place = places.get(f"{section_code}-{column}", (None, ""))
+            if order is not None and row.isdigit():
+                title, _sep, label = column_place.partition(" · ")
+                where = _("%(t)s 第%(n)s行 · %(c)s") % {"t": title, "n": int(row) + 1, "c": label}
+        if order is None:
+            if name.startswith("material-"):
+                order, where = (
+                    tail + 2,
+                    _("申报材料 · %(m)s")
+                    % {"m": materials.get(name.removeprefix("material-"), "")},
+                )
+            elif name.startswith("warn_reason-"):
+                order, where = tail + 1, _("资格预审 · 情况说明")
+            else:
+                order, where = tail, _("申报条件")
+        for message in messages:
+            listed.append(
+                {"order": order, "where": where, "message": message, "anchor": name or "checks"}
+            )
+    listed.sort(key=lambda p: p["order"])  # stable: within a place, the order found
+    return listed

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import services
-from applications.declaration import as_post
+from applications.declaration import as_post, prefilled
 from applications.demo_data import demo_form_data
 from applications.models import Application, Attachment
 from portal.demo import DEMO_PASSWORD
@@ -34,9 +34,10 @@ from programmes.models import Round
 
 # A one-page PDF standing in for a scanned certificate.
 SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# Their own ID numbers (Songjiang-issued), so their forms name them and not 李明.
 COLLEAGUES = [
-    ("demo_zhang", "张伟", "13800000011", "unit"),
-    ("demo_liu", "刘洋", "13800000012", "self"),
+    ("demo_zhang", "张伟", "13800000011", "unit", "310117198203151012"),
+    ("demo_liu", "刘洋", "13800000012", "self", "310117198507221032"),
 ]
 
 
@@ -57,7 +58,10 @@ def _draft(round, user, channel, unit, *, on=None, street=None, person=None) -> 
         round=round, by=user, channel=channel, unit=unit, street=street, today=on
     )
     ruleset = round.version.ruleset
-    data = demo_form_data(ruleset, on=on)
+    # The account's own name, ID number and contact (a person's form names its holder).
+    data = prefilled(
+        ruleset, demo_form_data(ruleset, on=on), services.known_of(application), overwrite=True
+    )
     if person:  # what differs from the demo declaration (a freelancer has no employer)
         data.setdefault("person", {}).update(person)
     application, _ = services.save_draft(
@@ -168,9 +172,9 @@ def load_demo_applications(stdout) -> None:
         _submit(application, li_ming)
         created += 1
     today = timezone.localdate()
-    for username, name, phone, channel in COLLEAGUES:
+    for username, name, phone, channel, id_number in COLLEAGUES:
         user, new = User.objects.get_or_create(
-            username=username, defaults={"real_name": name, "phone": phone}
+            username=username, defaults={"real_name": name, "phone": phone, "id_number": id_number}
         )
         if new:
             user.set_password(DEMO_PASSWORD)

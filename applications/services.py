@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import declaration, gate
@@ -32,6 +33,7 @@ from programmes.calendar import UnknownCalendarYear
 from programmes.selectors import working_day_calendar
 
 EDITABLE = (Application.Status.DRAFT, Application.Status.RETURNED)
+WARN_REASON_MAX = 500  # characters of a written reason for a "需说明" check
 
 
 class ApplicationError(ValueError):
@@ -79,10 +81,28 @@ def applicant_units(user) -> list:
     return scopes(user, Role.APPLICANT_ORG, "unit")
 
 
+def known_of(application: Application) -> declaration.Known:
+    """What the portal knows of an application's applicant, channel and unit (for prefill)."""
+    return known_for(user=application.applicant, channel=application.channel, unit=application.unit)
+
+
+def known_for(*, user, channel: str, unit) -> declaration.Known:
+    return declaration.Known(
+        real_name=user.real_name or "",
+        id_number=user.id_number or "",
+        phone=user.phone or "",
+        email=user.email or "",
+        channel=channel,
+        unit_name=unit.name if unit else "",
+        unit_credit_code=unit.credit_code if unit else "",
+    )
+
+
 def start_application(
     *, round, by, channel: str, unit=None, street=None, today: date | None = None
 ):
-    """Open a draft for `by` in `round` (one live application per round and applicant).
+    """Open a draft for `by` in `round` (one live application per round and applicant),
+    prefilled with what the portal knows of the applicant, the channel and the unit.
 
     `street`: for an applicant without a unit, the street or town of their residence, whose
     reviewer acts on the application (市中 第八条); a unit's street otherwise."""
@@ -127,6 +147,9 @@ def start_application(
                 street=getattr(unit, "street", None) or street,
                 department=getattr(unit, "department", None),
                 union=getattr(unit, "union", None),
+                data=declaration.prefilled(
+                    ruleset, {}, known_for(user=by, channel=channel, unit=unit)
+                ),
             )
             ApplicationEvent.record(
                 application,
@@ -152,7 +175,7 @@ def save_draft(*, application: Application, post, by) -> tuple[Application, dict
         )
         application.data = bound.data()
         reasons = {
-            key.removeprefix("warn_reason-"): value.strip()
+            key.removeprefix("warn_reason-"): value.replace("\r\n", "\n").strip()
             for key, value in post.items()
             if key.startswith("warn_reason-") and value.strip()
         }
@@ -201,7 +224,14 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
     items = {c.code: c for c in ruleset.form.checklist}
     if item not in items:
         raise ApplicationError("请选择材料项目。", field="item")
-    data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size > limit:  # its real size, before reading (never "10.0MB" for 11 MB)
+        raise ApplicationError(
+            f"“{upload.name}”：文件大小为{upload.size / 1024 / 1024:.1f}MB，"
+            f"超过了{limit / 1024 / 1024:g}MB的上限，请压缩或分页后上传。",
+            field="file",
+        )
+    data = upload.read(limit + 1)
     try:
         checked = check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES)
     except UploadRejected as exc:
@@ -237,7 +267,8 @@ def remove_attachment(*, attachment: Attachment, by) -> None:
         application = _lock(attachment.application)
         if application.status not in EDITABLE:
             raise ApplicationError("申报已提交，不能再删除材料。")
-        title = attachment.item
+        items = {c.code: c.title for c in ruleset_of(application).form.checklist}
+        title = items.get(attachment.item, attachment.item)
         attachment.file.delete(save=False)
         attachment.delete()
         ApplicationEvent.record(
@@ -255,6 +286,10 @@ def submission_problems(application: Application, *, on: date) -> dict[str, list
     ruleset = ruleset_of(application)
     strict = declaration.Declaration.from_data(ruleset, application.data, strict=True, today=on)
     problems = strict.errors()
+    for key, messages in declaration.identity_mismatches(
+        ruleset, application.data, known_of(application)
+    ).items():
+        problems.setdefault(key, []).extend(messages)
     checks = precheck(application, on=on)
     failed = [c for c in checks if c.result == "fail"]
     if failed:
@@ -262,9 +297,14 @@ def submission_problems(application: Application, *, on: date) -> dict[str, list
             f"不符合申报条件：{c.message}（{c.source}）" for c in failed
         )
     for check in checks:
-        if check.result == "warn" and not application.warn_reasons.get(check.code):
+        reason = application.warn_reasons.get(check.code, "")
+        if check.result == "warn" and not reason:
             problems.setdefault(f"warn_reason-{check.code}", []).append(
                 "请写明情况说明（经办人员审核时会看到）"
+            )
+        elif check.result == "warn" and len(reason) > WARN_REASON_MAX:
+            problems.setdefault(f"warn_reason-{check.code}", []).append(
+                f"情况说明最多{WARN_REASON_MAX}字，现在有{len(reason)}字，请删减"
             )
     uploaded = set(application.attachments.values_list("item", flat=True))
     for item in declaration.missing_materials(ruleset, uploaded):
@@ -317,7 +357,8 @@ def submit_application(*, application: Application, by, on: date | None = None):
         else:
             review_services.resume_after_revision(application=application, by=by)
         notify(
-            recipients=[application.applicant.email],
+            recipients=[application.applicant],
+            link=reverse("applications:detail", args=[application.pk]),
             subject=f"申报已提交：{application.round.name}",
             body=f"您的申报（第{number}版）已提交，请在平台上查看办理进度。",
         )

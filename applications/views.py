@@ -155,12 +155,23 @@ def _edit_context(application, bound, errors, *, today, problems=None):
     ruleset = services.ruleset_of(application)
     attachments = list(application.attachments.order_by("item", "uploaded_at"))
     uploaded = {a.item for a in attachments}
+    # The latest return's reasons by input name ("person-name", "work_history", "material-x"),
+    # each shown beside its field, table or material.
+    reasons = (
+        {
+            key.replace(".", "-", 1): [reason]
+            for key, reason in review_services.return_reasons(application).items()
+        }
+        if application.status == Application.Status.RETURNED
+        else {}
+    )
     checklist = [
         {
             "item": item,
             "files": [a for a in attachments if a.item == item.code],
             "done": item.code in uploaded,
             "problems": (problems or {}).get(f"material-{item.code}", []),
+            "reasons": reasons.get(f"material-{item.code}", []),
         }
         for item in ruleset.form.checklist
     ]
@@ -174,16 +185,16 @@ def _edit_context(application, bound, errors, *, today, problems=None):
         "missing": [c for c in checklist if c["item"].required and not c["done"]],
         "attachment_form": AttachmentForm(ruleset=ruleset),
         "problems": problems or {},
-        "max_upload_mb": settings.MAX_UPLOAD_BYTES // 1024 // 1024,
+        "problem_list": declaration.problem_list(ruleset, problems or {}),
+        "form_title": ruleset.form.cover.title_for(year=application.round.year)
+        if ruleset.form.cover
+        else ruleset.identity.name_zh,
+        "max_upload_mb": f"{settings.MAX_UPLOAD_BYTES / 1024 / 1024:g}",
+        "max_upload_bytes": settings.MAX_UPLOAD_BYTES,
         "returned": application.events.filter(action="returned").order_by("at", "id").last()
         if application.status == Application.Status.RETURNED
         else None,
-        "reasons": {
-            key.replace(".", "-", 1): [reason]
-            for key, reason in review_services.return_reasons(application).items()
-        }
-        if application.status == Application.Status.RETURNED
-        else {},
+        "reasons": reasons,
     }
 
 
@@ -214,6 +225,12 @@ def edit(request, pk: int):
                     ruleset, request.POST, strict=True, today=today
                 )
                 errors = bound.errors()
+                # Problems found beyond the form's own checks (another person's name or ID
+                # number) are shown beside their field too.
+                for name, found in problems.items():
+                    if name and found:
+                        errors.setdefault(name, [])
+                        errors[name] += [m for m in found if m not in errors[name]]
             else:
                 messages.success(request, "申报已提交，请留意办理进度。")
                 return redirect("applications:detail", pk=application.pk)
@@ -223,6 +240,7 @@ def edit(request, pk: int):
         bound = declaration.Declaration.from_data(ruleset, application.data, today=today)
         errors = bound.errors()
     context = _edit_context(application, bound, errors, today=today, problems=problems)
+    context["upload_error"] = request.session.pop("upload_error", "")
     status = 400 if problems else 200
     return render(request, "applications/edit.html", context, status=status)
 
@@ -274,14 +292,15 @@ def upload(request, pk: int):
                 by=request.user,
             )
         except services.ApplicationError as exc:
-            messages.error(request, str(exc))
+            # shown beside the upload form, where the file was chosen
+            request.session["upload_error"] = str(exc)
         else:
             messages.success(request, f"已上传“{attachment.original_name}”。")
     else:
-        for field_errors in form.errors.values():
-            for error in field_errors:
-                messages.error(request, error)
-    return redirect(f"{_edit_url(application)}#materials")
+        request.session["upload_error"] = " ".join(
+            str(error) for field_errors in form.errors.values() for error in field_errors
+        )
+    return redirect(f"{_edit_url(application)}#upload-form")
 
 
 def _edit_url(application):
@@ -388,6 +407,10 @@ def version(request, pk: int, number: int):
             "checks": [
                 {**c, "reason": frozen.warn_reasons.get(c["code"], "")} for c in frozen.checks
             ],
+            # the return of this version, if it was returned: its reasons stay with it
+            "return_reasons": frozen.return_reasons.select_related("event__actor").order_by(
+                "event__at", "id"
+            ),
         },
     )
 

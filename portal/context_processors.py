@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from portal.models import Role
+from portal.notifications import unread_count
 from portal.roles import ordered_roles, role_codes
 
 # (role, label, url name) in the order the menu shows them; later issues add entries here.
@@ -34,7 +35,7 @@ NAVIGATION: list[tuple[str, str, str]] = [
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_roles": []}
+        return {"nav_items": [], "nav_roles": [], "nav_unread_messages": 0}
     codes = role_codes(user)
     items, seen = [], set()
     for role, label, url_name in NAVIGATION:
@@ -50,6 +51,7 @@ def navigation(request):
         items.append({"label": label, "url": url})
     role_labels = [Role(code).label for code in ordered_roles(codes)]
     return {
+        "nav_unread_messages": unread_count(user),
         "nav_items": items,
         "nav_roles": role_labels,
         "nav_is_staff_site": bool(codes - {Role.APPLICANT, Role.APPLICANT_ORG, Role.UNIT_HR}),

@@ -44,8 +44,9 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     real_name = forms.CharField(label="姓名", max_length=50)
+    # max_length leaves room for spaces typed between the groups (the check wants 18).
     id_number = forms.CharField(
-        label="身份证号码", max_length=18, help_text="18位居民身份证号码，仅用于申报和待遇发放。"
+        label="身份证号码", max_length=30, help_text="18位居民身份证号码，仅用于申报和待遇发放。"
     )
     password1 = forms.CharField(
         label="密码",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -22,25 +23,57 @@ def clean_id_number(value: str, *, today: date | None = None) -> str:
     """Return the compact 18-digit resident ID number, or raise IdentityError.
 
     GB 11643-1999: 6-digit address code, 8-digit birth date, 3-digit sequence, check digit.
+    The check digit and the birth date decide; the address code never refuses a number (see
+    `area_code_warning`): it is where the number was issued, and people born before a county
+    became a district hold the district's later code.
     """
-    compact = ric.compact(value or "").upper()
+    compact = re.sub(r"[\s-]", "", value or "").upper()  # spaces typed between the groups
     if not compact:
         raise IdentityError("请填写身份证号码。")
     if len(compact) != 18:
         raise IdentityError("身份证号码应为18位（最后一位可以是X）。")
+    if not compact[:17].isdigit() or not (compact[17].isdigit() or compact[17] == "X"):
+        raise IdentityError("身份证号码格式不正确：前17位应为数字，最后一位为数字或X。")
+    if compact[17] != ric.calc_check_digit(compact):
+        raise IdentityError("身份证号码校验位不正确，请核对后重新填写。")
     try:
-        ric.validate(compact)
+        birth = ric.get_birth_date(compact)
     except StdnumError as exc:
-        name = type(exc).__name__
-        if name == "InvalidChecksum":
-            raise IdentityError("身份证号码校验位不正确，请核对后重新填写。") from exc
-        if name == "InvalidComponent":
-            raise IdentityError("身份证号码中的出生日期或地区码无效。") from exc
-        raise IdentityError("身份证号码格式不正确。") from exc
-    birth = ric.get_birth_date(compact)
+        raise IdentityError("身份证号码中的出生日期无效（第7至14位应为出生年月日）。") from exc
+    if birth < EARLIEST_BIRTH:
+        raise IdentityError("身份证号码中的出生日期无效（第7至14位应为出生年月日）。")
     if today is not None and birth > today:
         raise IdentityError("身份证号码中的出生日期晚于今天。")
     return compact
+
+
+# Nobody alive holds a number with an earlier birth date; earlier dates are typing errors.
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def area_name(id_number: str) -> str | None:
+    """The place an ID number's address code stands for at any time, or None if unknown.
+
+    python-stdnum's data (stdnum/cn/loc.dat, from the national list of administrative division
+    codes) marks each county code with the years it was in use, e.g. 310117 `[1998-]松江区`;
+    those years are ignored on purpose, since people born before 1998 hold the code too.
+    """
+    results = numdb.get("cn/loc").info(id_number[:6])
+    props = {key: value for _part, found in results for key, value in found.items()}
+    if "county" not in props:
+        return None
+    counties = [re.sub(r"^\[[^\]]*\]", "", c) for c in props["county"].split(",")]
+    return props.get("province", "") + "/".join(dict.fromkeys(counties))
+
+
+def area_code_warning(id_number: str) -> str | None:
+    """A warning (never a refusal) when the address code is in no list python-stdnum knows."""
+    if area_name(id_number) is None:
+        return (
+            f"身份证号码前6位地区码“{id_number[:6]}”不在行政区划代码表中，"
+            "请核对；如号码无误，可继续办理。"
+        )
+    return None
 
 
 def birth_date_of(id_number: str) -> date:

@@ -402,3 +402,31 @@ class RoleAssignment(models.Model):
             raise ValidationError({"authority": _("主管机构与所选区域、单位或工会不一致。")})
         if self.role == Role.EXPERT and not (self.authority_id or derived):
             raise ValidationError({"authority": _("评审专家须指定所属专家库的主管机构。")})
+
+
+class Message(models.Model):
+    """An in-app message (站内消息): every notice a user is sent, read or not.
+
+    Written in the transaction of the change it reports (portal.notifications.notify), so a
+    rolled-back change leaves no message; mail and SMS follow after commit.
+    """
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="messages"
+    )
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    sent_by_mail = models.BooleanField(_("已发邮件"), default=False)
+    sent_by_sms = models.BooleanField(_("已发短信"), default=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="message_unread")]
+
+    def __str__(self) -> str:
+        return self.subject

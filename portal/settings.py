@@ -244,6 +244,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rencai@portal.example.cn")
+# Text messages to people with a phone and no e-mail (portal/sms.py): the provider's class.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "portal.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms"))
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "人才项目申报平台")
 
 # PDF: the CJK font embedded (subset) in every form. A TrueType Song font renders fast.
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "/usr/share/fonts/truetype/arphic/uming.ttc")

@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 from statistics import mean, pstdev
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Case, CharField, Count, Q, Sum, When
+from django.db.models.functions import Cast, ExtractYear, Substr
 
 from applications.models import Application, ApplicationEvent
 from portal.models import Role, Unit
@@ -279,7 +279,16 @@ def money_paid(districts) -> dict:
     rows = []
     by_year = defaultdict(dict)
     for row in (
-        payments.annotate(year=Substr("period", 1, 4))
+        # A one-time payment's period is "once": it counts in the year it falls due.
+        payments.annotate(
+            year=Case(
+                When(
+                    period__startswith="once",
+                    then=Cast(ExtractYear("due_on"), output_field=CharField()),
+                ),
+                default=Substr("period", 1, 4),
+            )
+        )
         .values("year", "funding")
         .annotate(total=Sum("amount"))
         .order_by("year", "funding")
@@ -321,7 +330,14 @@ def assessments_due(districts, today: date) -> dict:
             [
                 award.ruleset_version.programme.name,
                 who,
-                assessment.kind,
+                next(
+                    (
+                        rule.label
+                        for rule in award.ruleset_version.ruleset.assessments
+                        if rule.code == assessment.code
+                    ),
+                    assessment.code,
+                ),
                 assessment.due_on.isoformat(),
                 "已逾期" if overdue else "待考核",
             ]

@@ -20,3 +20,15 @@ def send_notification(to: list[str], subject: str, body: str) -> int:
 @shared_task(name="portal.ping")
 def ping() -> str:
     return "pong"
+
+
+@shared_task(
+    name="portal.send_text_message",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_text_message(phone: str, template: str, params: dict) -> int:
+    from portal.sms import SmsMessage, send_sms  # the backend is chosen when the task runs
+
+    return send_sms(SmsMessage(to=phone, template=template, params=params))

@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.forms import RegistrationForm
+from portal.identity import area_code_warning
+from portal.notifications import messages_of
 from portal.roles import assignments_of, ordered_roles, role_codes
 from portal.services import register_applicant
 from programmes.selectors import open_rounds
@@ -37,6 +40,8 @@ def register(request):
         )
         login(request, user, backend="portal.auth_backends.PhoneOrEmailBackend")
         messages.success(request, "注册成功，欢迎使用人才项目申报平台。")
+        if warning := area_code_warning(user.id_number):
+            messages.warning(request, warning)
         return redirect("workbench")
     return render(request, "registration/register.html", {"form": form})
 
@@ -110,3 +115,30 @@ def _xlsx(table) -> HttpResponse:
 def bare_ok(request):
     """`ok`, and nothing else: the benchmarks' bare view (served when BENCH_BARE_VIEW=1)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def message_list(request):
+    """站内消息: every notice sent to the user, the unread ones first marked."""
+    items = list(messages_of(request.user)[:200])
+    return render(request, "portal/messages.html", {"items": items})
+
+
+@login_required
+def message_open(request, pk: int):
+    """Open one message (marks it read) and go where it points, else back to the list."""
+    message = get_object_or_404(messages_of(request.user), pk=pk)
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    if message.link and url_has_allowed_host_and_scheme(message.link, allowed_hosts=None):
+        return redirect(message.link)
+    return redirect("messages")
+
+
+@require_POST
+@login_required
+def messages_read_all(request):
+    messages_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, "已全部标为已读。")
+    return redirect("messages")

@@ -103,6 +103,29 @@ TEXT_TYPES = ("text", "textarea")
 NUMBER_TYPES = ("integer", "decimal")
 CHOICE_TYPES = ("choice", "multichoice")
 COVER_PLACEHOLDERS = ("year",)
+# Where a field's first value comes from (applications.declaration.prefill_values): the signed-in
+# account, the application's channel, or its unit. For a person applicant, a field filled from
+# `account.real_name` or `account.id_number` must still name the account holder at submission.
+Prefill = Literal[
+    "account.real_name",
+    "account.id_number",
+    "account.phone",
+    "account.email",
+    "account.birth_date",
+    "account.gender",
+    "application.channel",
+    "unit.name",
+    "unit.credit_code",
+]
+PREFILL_TYPES = {
+    "account.id_number": ("id_number",),
+    "account.phone": ("phone",),
+    "account.email": ("email",),
+    "account.birth_date": ("date",),
+    "account.gender": ("choice",),
+    "application.channel": ("choice",),
+    "unit.credit_code": ("credit_code",),
+}
 
 
 class RuleSetError(ValueError):
@@ -239,10 +262,16 @@ class FormField(_Model):
     suffix: str | None = None
     fact: str | None = None
     allow_future: bool = False
+    prefill: Prefill | None = None
     source: Source | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
+        allowed = PREFILL_TYPES.get(self.prefill or "", TEXT_TYPES)
+        if self.prefill and self.type not in allowed:
+            raise ValueError(
+                f"字段“{self.code}”：prefill {self.prefill} 只适用于 {'、'.join(allowed)}"
+            )
         if self.allow_future and self.type != "date":
             raise ValueError(f"字段“{self.code}”：allow_future 只适用于 date")
         if self.type in CHOICE_TYPES:
@@ -343,6 +372,10 @@ class Cover(_Model):
     lines: list[CoverLine] = Field(default_factory=list)
     printed_by: str | None = None
     source: Source
+
+    def title_for(self, *, year: int | None) -> str:
+        """The title with its {year} filled (the round's year), never shown unfilled."""
+        return self.title.replace("{year}", str(year) if year else "")
 
     @model_validator(mode="after")
     def _placeholders(self):
@@ -581,6 +614,13 @@ class Quota(_Model):
     kind: Literal["about", "at_most", "at_least"]
     period_years: int | None = Field(default=None, ge=1)
     source: Source
+
+    @property
+    def description(self) -> str:
+        """The quota in words: 约25名, 不超过10名, 5年内不少于60名."""
+        words = {"about": "约", "at_most": "不超过", "at_least": "不少于"}[self.kind]
+        within = f"{self.period_years}年内" if self.period_years else ""
+        return f"{within}{words}{self.count}名"
 
 
 class TieRule(_Model):

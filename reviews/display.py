@@ -74,7 +74,8 @@ def present(ruleset, data: dict, *, for_expert: bool, full_identity: bool) -> li
 
 
 def field_choices(ruleset) -> list[tuple[str, str]]:
-    """("section.field", "section title·label") of every field and table, for return reasons."""
+    """("section.field", "section title·label") of every field and table, and
+    ("material.item", "申报材料·title") of every material, for return reasons."""
     choices = []
     for section in ruleset.form.sections:
         if section.kind == "table":
@@ -82,6 +83,8 @@ def field_choices(ruleset) -> list[tuple[str, str]]:
             continue
         for item in section.items:
             choices.append((f"{section.code}.{item.code}", f"{section.title}·{item.label}"))
+    for material in ruleset.form.checklist:
+        choices.append((f"material.{material.code}", f"申报材料·{material.title}"))
     return choices
 
 

@@ -85,10 +85,10 @@ class DecisionForm(forms.Form):
             )
         self.has_return = "return" in outcomes
         if self.has_return:
-            options = [("", _("（选择需修改的字段）")), *list(field_choices)]
+            options = [("", _("（选择需修改的字段或材料）")), *list(field_choices)]
             for i in range(REASON_ROWS):
                 self.fields[f"reason_field_{i}"] = forms.ChoiceField(
-                    label=_("退回字段%(n)s") % {"n": i + 1}, required=False, choices=options
+                    label=_("退回字段或材料%(n)s") % {"n": i + 1}, required=False, choices=options
                 )
                 self.fields[f"reason_text_{i}"] = forms.CharField(
                     label=_("修改理由%(n)s") % {"n": i + 1}, required=False, max_length=500
@@ -126,9 +126,12 @@ class DecisionForm(forms.Form):
                 if key and not (text or "").strip():
                     self.add_error(f"reason_text_{i}", _("请填写该字段的修改理由。"))
                 if (text or "").strip() and not key:
-                    self.add_error(f"reason_field_{i}", _("请选择需修改的字段。"))
-        if outcome == "return" and not (note or self.field_reasons()):
-            self.add_error("note", _("退回修改须写明理由（至少一项字段的理由或总体意见）。"))
+                    self.add_error(f"reason_field_{i}", _("请选择需修改的字段或材料。"))
+        if outcome == "return" and not self.field_reasons():
+            self.add_error(
+                "reason_field_0",
+                _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。"),
+            )
         if outcome == "reject" and not note:
             self.add_error("note", _("不通过须写明理由。"))
         return data
@@ -204,7 +207,10 @@ class ReasonForm(forms.Form):
 class AssignForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     expert = forms.ModelChoiceField(
-        label=_("专家"), queryset=None, error_messages={"required": _("请选择专家。")}
+        label=_("专家"),
+        queryset=None,
+        error_messages={"required": _("请选择专家。")},
+        widget=forms.Select(attrs={"aria-label": _("指定评审专家")}),
     )
 
     def __init__(self, *args, authority_ids=None, **kwargs):
@@ -219,7 +225,13 @@ class DrawForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     count = forms.IntegerField(label=_("抽取人数"), min_value=1, max_value=15, initial=3)
     seed = forms.CharField(
-        label=_("种子"), required=False, max_length=64, help_text=_("留空则随机生成并记录")
+        label=_("抽取种子"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
+            "留空则由系统随机生成并记入办理记录"
+        ),
     )
 
 

@@ -17,7 +17,16 @@ class FieldReason(models.Model):
         on_delete=models.CASCADE,
         related_name="field_reasons",
     )
-    field = models.CharField(_("字段"), max_length=128)
+    version = models.ForeignKey(
+        "applications.ApplicationVersion",
+        verbose_name=_("退回的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="return_reasons",
+        help_text=_("被退回修改的提交版本：理由随该版本保存。"),
+    )
+    field = models.CharField(_("字段或材料"), max_length=128)
     label = models.CharField(_("字段名称"), max_length=200, blank=True)
     reason = models.TextField(_("退回理由"))
 
@@ -105,7 +114,19 @@ class Panel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round}·{self.group or self.stage}"
+        return f"{self.round}·{self.group_title or self.stage_title}"
+
+    @property
+    def stage_title(self) -> str:
+        """The stage's title in the round's rule set (pages never show the code)."""
+        stage = self.round.version.ruleset.stage(self.stage)
+        return stage.title if stage else self.stage
+
+    @property
+    def group_title(self) -> str:
+        scoring = self.round.version.ruleset.scoring
+        groups = scoring.groups.items if scoring and scoring.groups else []
+        return next((g.label for g in groups if g.code == self.group), self.group)
 
 
 class Assignment(models.Model):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from applications import gate
 from applications.models import Application, ApplicationEvent
 from portal.notifications import notify
 from programmes import paths
-from reviews import workflow
+from reviews import display, workflow
 from reviews.models import FieldReason
 from reviews.permissions import can_decide_at, route_of, ruleset_of
 
@@ -58,27 +59,50 @@ def _sync(target: Application, source: Application) -> None:
     gate.copy_state(target, source)
 
 
+RETURN_NEEDS_A_FIELD = _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。")
+SMS_TEMPLATES = {"pass": "passed", "return": "returned", "reject": "rejected"}
+
+
+def _sms_reason(note: str) -> str:
+    """The reason as one sentence for a text message (the whole of it, never cut)."""
+    text = "；".join(line.strip() for line in note.splitlines() if line.strip())
+    return (text.rstrip("。；") + "。") if text else ""
+
+
 def _stage_title(ruleset, code: str) -> str:
     stage = ruleset.stage(code)
     return stage.title if stage else code
 
 
-def _notify_applicant(application: Application, subject: str, body: str) -> None:
-    notify(recipients=[application.applicant.email or ""], subject=subject, body=body)
+def _notify_applicant(application: Application, subject: str, body: str, **sms) -> None:
+    """The applicant: in-app, and mail or (with only a phone) SMS (portal.notifications)."""
+    notify(
+        recipients=[application.applicant],
+        subject=subject,
+        body=body,
+        link=reverse("applications:detail", args=[application.pk]),
+        **sms,
+    )
+
+
+def stage_actors(application: Application, stage) -> list:
+    """The people who act at `stage` for this application."""
+    from portal.models import User
+
+    role = workflow.acting_role(ruleset_of(application).workflow, stage)
+    users = User.objects.filter(roles__role=role, is_active=True).distinct()
+    return [u for u in users if can_decide_at(u, application, stage)]
 
 
 def stage_actor_emails(application: Application, stage) -> list[str]:
     """The addresses of the people who act at `stage` for this application."""
-    from portal.models import User
-
-    role = workflow.acting_role(ruleset_of(application).workflow, stage)
-    users = User.objects.filter(roles__role=role, email__isnull=False).distinct()
-    return [u.email for u in users if u.email and can_decide_at(u, application, stage)]
+    return [u.email for u in stage_actors(application, stage) if u.email]
 
 
 def _tell_stage_actors(application: Application, stage) -> None:
     notify(
-        recipients=stage_actor_emails(application, stage),
+        recipients=stage_actors(application, stage),
+        link=reverse("reviews:detail", args=[application.pk]),
         subject=_("【待办】%(round)s：%(name)s 的申报待您处理")
         % {"round": application.round.name, "name": application.applicant.display_name},
         body=_("%(name)s 的申报已进入“%(stage)s”，请登录平台办理。")
@@ -139,6 +163,10 @@ def resume_after_revision(*, application: Application, by) -> Application:
 
 def _field_label(ruleset, key: str) -> str:
     section_code, _sep, field_code = key.partition(".")
+    if section_code == "material":
+        for material in ruleset.form.checklist:
+            if material.code == field_code:
+                return f"申报材料·{material.title}"
     for section in ruleset.form.sections:
         if section.code != section_code:
             continue
@@ -199,8 +227,17 @@ def decide(
     if not can_decide_at(by, locked, current):
         raise PermissionDenied(_("您无权在该阶段作出决定。"))
     reasons = {k: v.strip() for k, v in (field_reasons or {}).items() if v and v.strip()}
-    if outcome == "return" and not (reasons or note.strip()):
-        raise ReviewError(_("退回修改须写明理由（至少一项字段的理由或总体意见）。"))
+    if outcome == "return":
+        # A return points at what to fix: at least one field, table or material, each with its
+        # reason, shown beside it to the applicant (issue 17).
+        targets = dict(display.field_choices(ruleset))
+        unknown = [key for key in reasons if key not in targets]
+        if unknown:
+            raise ReviewError(
+                _("退回的字段或材料不在本申报表中：%(keys)s。") % {"keys": "、".join(unknown)}
+            )
+        if not reasons:
+            raise ReviewError(RETURN_NEEDS_A_FIELD)
     if outcome == "reject" and not note.strip():
         raise ReviewError(_("不通过须写明理由。"))
 
@@ -242,8 +279,9 @@ def decide(
         note=full_note,
         internal_note=internal_note,
     )
+    returned_version = locked.versions.order_by("-number").first()
     FieldReason.objects.bulk_create(
-        FieldReason(event=event, field=key, label=label, reason=reason)
+        FieldReason(event=event, version=returned_version, field=key, label=label, reason=reason)
         for key, (label, reason) in labelled.items()
     )
     subject = _("【%(programme)s】您的申报：%(stage)s %(outcome)s") % {
@@ -256,7 +294,17 @@ def decide(
         "outcome": OUTCOME_LABELS[outcome],
         "note": full_note,
     }
-    _notify_applicant(locked, subject, body)
+    _notify_applicant(
+        locked,
+        subject,
+        body,
+        sms_template=SMS_TEMPLATES[outcome],
+        sms_params={
+            "round": locked.round.name,
+            "stage": current.title,
+            "reason": _sms_reason(full_note),
+        },
+    )
     if outcome == "pass":
         _tell_stage_actors(locked, following)
     _sync(application, locked)
@@ -328,15 +376,20 @@ def group_of(application: Application, ruleset) -> str:
     return ""
 
 
-def organiser_emails(application: Application) -> list[str]:
-    """The addresses of the office that runs the application's programme."""
+def organisers(application: Application) -> list:
+    """The office that runs the application's programme."""
     from portal.models import User
     from reviews.permissions import is_organiser_of
 
     candidates = User.objects.filter(
-        roles__role__in=["district_office", "union_reviewer"]
+        roles__role__in=["district_office", "union_reviewer"], is_active=True
     ).distinct()
-    return [u.email for u in candidates if u.email and is_organiser_of(u, application)]
+    return [u for u in candidates if is_organiser_of(u, application)]
+
+
+def organiser_emails(application: Application) -> list[str]:
+    """The addresses of the office that runs the application's programme."""
+    return [u.email for u in organisers(application) if u.email]
 
 
 def _expert_stage(application: Application, ruleset):
@@ -412,7 +465,7 @@ def assign_expert(*, application: Application, expert, by):
             internal_note=_("分配专家：%(name)s") % {"name": expert.display_name},
         )
         notify(
-            recipients=[expert.email or ""],
+            recipients=[expert],
             subject=_("【评审任务】%(round)s") % {"round": locked.round.name},
             body=_("您有一份新的评审任务，请登录平台评分。"),
         )
@@ -568,7 +621,7 @@ def recuse(*, assignment, by, reason: str):
         % {"name": by.display_name, "reason": assignment_row.recusal_reason},
     )
     notify(
-        recipients=organiser_emails(application),
+        recipients=organisers(application),
         subject=_("【专家回避】%(round)s，请重新分配专家") % {"round": application.round.name},
         body=_("专家 %(name)s 对 %(applicant)s 的申报申明回避（%(reason)s），请重新分配专家。")
         % {
@@ -657,7 +710,7 @@ def reopen_sheet(*, sheet, by, reason: str):
         % {"name": locked.assignment.expert.display_name, "reason": locked.reopened_reason},
     )
     notify(
-        recipients=[locked.assignment.expert.email or ""],
+        recipients=[locked.assignment.expert],
         subject=_("【评分退回】%(round)s") % {"round": application.round.name},
         body=_("您的评分已被退回重评：%(reason)s") % {"reason": locked.reopened_reason},
     )
@@ -923,7 +976,7 @@ def lodge_objection(
         text=text.strip(),
     )
     notify(
-        recipients=organiser_emails(application),
+        recipients=organisers(application),
         subject=_("【公示异议】%(round)s") % {"round": publicity.round.name},
         body=_("收到对 %(name)s 的公示异议，请登录平台处理。")
         % {"name": application.applicant.display_name},

@@ -103,6 +103,9 @@ def _file_context(request, application, *, form=None):
         )
     return {
         "sheets": sheets,
+        "material_titles": {c.code: c.title for c in ruleset.form.checklist},
+        "stage_titles": {s.code: s.title for s in ruleset.workflow.stages},
+        "sheet_item_titles": {item.code: item.title for item in services.sheet_items(ruleset)},
         "application": application,
         "ruleset": ruleset,
         "stage": stage,
@@ -234,7 +237,9 @@ def _own_assignment(request, pk: int):
     _require_role(request.user, Role.EXPERT)
     try:
         return Assignment.objects.select_related(
-            "application__round__version__programme", "application__applicant", "panel"
+            "application__round__version__programme",
+            "application__applicant",
+            "panel__round__version",
         ).get(pk=pk, expert=request.user)
     except Assignment.DoesNotExist:
         raise Http404 from None

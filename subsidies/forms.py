@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from subsidies.models import Award, AwardEvent, PaymentRun
+from subsidies.periods import period_label
 from subsidies.services import ADJUSTMENTS, OTHER_BENEFITS, OTHER_TITLES, adjustment_reasons
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -122,7 +123,7 @@ class RecoveryForm(_AwardForm):
         rows = award.payments.filter(recovers__isnull=True, amount__gt=0, recoveries__isnull=True)
         labels = {s.code: s.label for s in award.ruleset_version.ruleset.benefits.schedules}
         self.fields["payments"].choices = [
-            (str(p.pk), f"{p.period} {labels.get(p.kind, p.kind)} {p.amount} 元")
+            (str(p.pk), f"{period_label(p.period)} {labels.get(p.kind, p.kind)} {p.amount} 元")
             for p in rows.order_by("due_on")
         ]
 

@@ -205,30 +205,34 @@ def name_award(
             recipients=_recipients(award),
             subject=_("命名通知：%(programme)s") % {"programme": programme},
             body=body,
+            sms_template="named",
+            sms_params={"programme": programme, "number": award.document_number},
         )
     return award
 
 
-def _recipients(award: Award, *, office: bool = False) -> list[str]:
-    emails = []
-    if award.person_id and award.person.email:
-        emails.append(award.person.email)
+def _recipients(award: Award, *, office: bool = False) -> list:
+    """The awardee, the unit's HR (and the district office): accounts, told by every channel
+    they have (portal.notifications: in-app, mail or SMS)."""
+    people = []
+    if award.person_id:
+        people.append(award.person)
     if award.unit_id:
-        emails.extend(
-            RoleAssignment.objects.filter(role=Role.UNIT_HR, unit_id=award.unit_id)
-            .exclude(user__email=None)
-            .values_list("user__email", flat=True)
+        people.extend(
+            a.user
+            for a in RoleAssignment.objects.filter(
+                role=Role.UNIT_HR, unit_id=award.unit_id
+            ).select_related("user")
         )
     if office:
-        emails.extend(
-            RoleAssignment.objects.filter(
+        people.extend(
+            a.user
+            for a in RoleAssignment.objects.filter(
                 role=Role.DISTRICT_OFFICE,
                 authority_id=award.ruleset_version.programme.authority_id,
-            )
-            .exclude(user__email=None)
-            .values_list("user__email", flat=True)
+            ).select_related("user")
         )
-    return emails
+    return people
 
 
 # --- recording facts -----------------------------------------------------------------------

@@ -79,7 +79,7 @@
       show("已自动保存 " + result.saved_at, "text-success");
       showErrors(result.errors);
       const checks = document.getElementById("checks");
-      if (checks && !checks.contains(document.activeElement)) checks.innerHTML = result.checks_html;
+      if (checks && !checks.contains(document.activeElement)) { checks.innerHTML = result.checks_html; counters(); }
     } catch (e) {
       show("未保存到服务器", "text-danger");
       showBanner("网络连接中断。您填写的内容已暂存在本机浏览器中，网络恢复后会自动保存。");
@@ -114,15 +114,72 @@
     return container.lastElementChild;
   }
 
+  // Characters as the server counts them: code points, a line break once.
+  function length(text) { return Array.from(text.replace(/\r\n/g, "\n")).length; }
+
   function counters() {
-    form.querySelectorAll(".decl-count").forEach((slot) => {
+    document.querySelectorAll(".decl-count").forEach((slot) => {
       const input = document.getElementById(slot.dataset.for);
       if (!input) return;
-      const max = input.dataset.maxLength;
+      const max = parseInt(input.dataset.maxLength || "0", 10);
       const target = input.dataset.targetLength;
-      const n = input.value.length;
-      slot.textContent = "已输入 " + n + " 字" + (target ? "（约 " + target + " 字）" : "") + (max ? " / 上限 " + max : "");
-      slot.classList.toggle("text-danger", !!max && n > parseInt(max, 10));
+      const n = length(input.value);
+      const over = max && n > max;
+      let text = "已输入 " + n + " 字" + (target ? "（约 " + target + " 字）" : "") + (max ? " / 上限 " + max + " 字" : "");
+      if (over) text += "，超出 " + (n - max) + " 字：内容已全部保留，请删减后再提交";
+      slot.textContent = text;
+      slot.classList.toggle("text-danger", !!over);
+      slot.classList.toggle("fw-semibold", !!over);
+      input.classList.toggle("is-invalid", !!over);
+      input.setAttribute("aria-invalid", over ? "true" : "false");
+    });
+  }
+
+  // After a refused submission: the first problem, in the order of the page, gets the focus.
+  function goToFirstProblem() {
+    const first = document.querySelector("#submit-problems [data-input]");
+    if (!first) return;
+    const name = first.dataset.input;
+    const target = name === "checks" ? document.getElementById("checks")
+      : (document.querySelector('[name="' + CSS.escape(name) + '"]') ||
+         document.getElementById("err-" + name) || document.getElementById(name));
+    if (!target) return;
+    const place = target.closest(".decl-field, .decl-row, section, li, .card") || target;
+    place.scrollIntoView({ block: "center" });
+    if (typeof target.focus === "function") target.focus({ preventScroll: true });
+  }
+
+  document.querySelectorAll("#submit-problems [data-input]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      const name = link.dataset.input;
+      const target = document.querySelector('[name="' + CSS.escape(name) + '"]') ||
+        document.getElementById("err-" + name) || document.getElementById("checks");
+      (target.closest(".decl-field, .decl-row, section, li, .card") || target).scrollIntoView({ block: "center" });
+      if (typeof target.focus === "function") target.focus({ preventScroll: true });
+    });
+  });
+
+  // A file over the limit is named with its own size before it is sent.
+  const file = document.getElementById("id_file");
+  if (file) {
+    file.addEventListener("change", () => {
+      const slot = document.getElementById("upload-error");
+      const chosen = file.files && file.files[0];
+      const max = parseInt(file.dataset.maxBytes || "0", 10);
+      if (chosen && max && chosen.size > max) {
+        slot.textContent = "“" + chosen.name + "”：文件大小为" + (chosen.size / 1048576).toFixed(1) +
+          "MB，超过了" + file.dataset.maxMb + "MB的上限，请压缩或分页后上传。";
+        file.classList.add("is-invalid");
+        file.setCustomValidity(slot.textContent);
+      } else {
+        slot.textContent = "";
+        file.classList.remove("is-invalid");
+        file.setCustomValidity("");
+      }
+    });
+    document.getElementById("upload-form").addEventListener("submit", (event) => {
+      if (file.validationMessage) { event.preventDefault(); file.focus(); }
     });
   }
 
@@ -160,7 +217,7 @@
 
   form.addEventListener("input", () => { counters(); schedule(); });
   form.addEventListener("change", schedule);
-  document.getElementById("checks").addEventListener("input", schedule);
+  document.getElementById("checks").addEventListener("input", () => { counters(); schedule(); });
   form.addEventListener("click", (event) => {
     const button = event.target.closest(".decl-add-row");
     if (!button) return;
@@ -179,4 +236,5 @@
   window.addEventListener("beforeunload", () => { if (timer || inFlight) keepLocal(); });
   counters();
   restore();
+  goToFirstProblem();
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from subsidies import periods
 from subsidies.reconciliation import RECOVERY_PREFIX
 from subsidies.services import OTHER_BENEFITS, OTHER_TITLES
 
@@ -78,3 +79,41 @@ def field_value(value):
 def add_money(value, other):
     """The sum of two amounts (recovered on reconciliation plus ordered back)."""
     return value + other
+
+
+@register.filter
+def period_label(period: str) -> str:
+    return periods.period_label(period)
+
+
+@register.filter
+def event_summary(event, award) -> str:
+    """What an award event's recorded fields say, in Chinese (never the codes)."""
+    fields = event.fields or {}
+    parts = []
+    if "code" in fields:
+        parts.append(
+            f"{assessment_label(fields['code'], award)}：{result_label(fields.get('result', ''))}"
+        )
+        if fields.get("unit_at_fault"):
+            parts.append(str(_("单位负有责任")))
+        if fields.get("after_rectification"):
+            parts.append(str(_("整改后")))
+    if "reason" in fields:
+        from subsidies.services import adjustment_reasons  # the award's own rule set
+
+        reasons = adjustment_reasons(award, event.kind)
+        code = fields["reason"]
+        parts.append(str(reasons.get(code) or (_("其他原因") if code == "other" else code)))
+    if "level" in fields:
+        parts.append(str(field_value(fields["level"])))
+    if "name" in fields:
+        name = str(field_value(fields["name"]))
+        if fields.get("monthly_amount"):
+            name += str(_("，每月%(amount)s元") % {"amount": fields["monthly_amount"]})
+        parts.append(name)
+    if "document_number" in fields:
+        parts.append(str(_("文号：%(n)s") % {"n": fields["document_number"]}))
+    if "amount" in fields and "payments" in fields:
+        parts.append(str(_("追回%(amount)s元") % {"amount": fields["amount"]}))
+    return "；".join(p for p in parts if p)

@@ -42,11 +42,17 @@ def songjiang_round(rounds):
 
 
 @pytest.fixture
-def demo_data():
+def demo_data(persona):
+    """The demo form as the account holder (li_ming unless told) fills it: his own name and ID."""
+    from applications.declaration import prefilled
     from applications.demo_data import demo_form_data
+    from applications.services import known_for
 
-    def make(round):
-        return demo_form_data(round.version.ruleset, on=timezone.localdate())
+    def make(round, username="li_ming"):
+        ruleset = round.version.ruleset
+        data = demo_form_data(ruleset, on=timezone.localdate())
+        known = known_for(user=persona(username), channel="", unit=None)
+        return prefilled(ruleset, data, known, overwrite=True)
 
     return make
 
@@ -97,10 +103,14 @@ def upload_all(application, user):
 
 
 def complete(application, demo_data, user, **extra):
+    """The demo form, with the account holder's own name, ID number and contact."""
     from applications import services
+    from applications.declaration import prefilled
 
     ruleset = application.round.version.ruleset
-    data = demo_data(application.round)
+    data = prefilled(
+        ruleset, demo_data(application.round), services.known_of(application), overwrite=True
+    )
     application, errors = services.save_draft(
         application=application, post=as_post(ruleset, data, **extra), by=user
     )

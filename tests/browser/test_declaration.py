@@ -134,6 +134,7 @@ def test_declaration_over_two_sittings_to_the_pdf(
     code, browser, live_server, programme_rounds, tmp_path, request, celery_worker
 ):
     from applications import services
+    from applications.declaration import prefilled
     from applications.demo_data import demo_form_data
     from applications.models import Application
     from portal.models import Role, Unit
@@ -165,8 +166,14 @@ def test_declaration_over_two_sittings_to_the_pdf(
         page.get_by_role("button", name="开始填写").click()
         page.wait_for_url("**/edit/")
         application = Application.objects.get(round=round, applicant__username=case.user)
-        # The rest of the form comes from the demo data, as if typed in an earlier sitting.
-        data = demo_form_data(ruleset, on=timezone.localdate())
+        # The rest of the form comes from the demo data, as if typed in an earlier sitting;
+        # the name, ID number and contact stay the account's own (prefilled).
+        data = prefilled(
+            ruleset,
+            demo_form_data(ruleset, on=timezone.localdate()),
+            services.known_of(application),
+            overwrite=True,
+        )
         services.save_draft(
             application=application, post=as_post(ruleset, data), by=application.applicant
         )

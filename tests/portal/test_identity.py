@@ -10,6 +10,8 @@ from stdnum.cn import ric
 
 from portal.identity import (
     IdentityError,
+    area_code_warning,
+    area_name,
     clean_credit_code,
     clean_id_number,
     mask_id_number,
@@ -35,12 +37,41 @@ def test_valid_id_number_is_compacted_and_uppercased():
         ("", "请填写身份证号码"),
         ("1101051949123100", "应为18位"),
         ("110105194912310021", "校验位不正确"),
-        (with_check_digit("11010519491332002"), "出生日期或地区码无效"),
+        (with_check_digit("11010519491332002"), "出生日期无效"),
+        (with_check_digit("31011718991231002"), "出生日期无效"),
+        ("31011719800512345A", "格式不正确"),
     ],
 )
 def test_bad_id_numbers_get_a_chinese_message(value, message):
     with pytest.raises(IdentityError, match=message):
         clean_id_number(value)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "310117198005123459",  # 松江区 since 1998, born 1980: the number
+        with_check_digit("31011819750101001"),  # 青浦区 since 1999, born 1975
+        with_check_digit("31022719620301002"),  # 松江县 (1958-1998), a code no longer in use
+        with_check_digit("11010319800101003"),  # 崇文区, merged into 东城区 in 2010
+    ],
+)
+def test_any_code_that_ever_existed_is_accepted_without_warning(number):
+    assert clean_id_number(number, today=date(2026, 11, 23)) == number
+    assert area_code_warning(number) is None
+
+
+def test_area_name_ignores_the_years_of_validity():
+    assert area_name("310117198005123459") == "上海市松江区"
+    assert area_name(with_check_digit("31022719620301002")) == "上海市松江县"
+
+
+def test_an_unknown_area_code_is_a_warning_not_a_refusal():
+    number = with_check_digit("99999919800512345")
+    assert clean_id_number(number) == number
+    assert area_name(number) is None
+    assert "999999" in area_code_warning(number)
+    assert "可继续" in area_code_warning(number)
 
 
 def test_birth_date_in_the_future_is_refused():

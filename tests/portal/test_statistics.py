@@ -42,6 +42,7 @@ def test_each_table_downloads_as_xlsx_with_chinese_headers(demo, client, login_a
 
 def test_a_street_reviewer_sees_only_their_streets_applications(demo, client, login_as, persona):
     from applications import services
+    from applications.declaration import prefilled
     from applications.demo_data import demo_form_data
     from applications.models import Application
     from portal.models import Unit
@@ -60,7 +61,12 @@ def test_a_street_reviewer_sees_only_their_streets_applications(demo, client, lo
     school = Unit.objects.get(name__contains="职业技术学校")
     application = services.start_application(round=round, by=teacher, channel="self", unit=school)
     ruleset = round.version.ruleset
-    data = demo_form_data(ruleset, on=application.created_at.date())
+    data = prefilled(
+        ruleset,
+        demo_form_data(ruleset, on=application.created_at.date()),
+        services.known_of(application),
+        overwrite=True,
+    )
     application, _ = services.save_draft(
         application=application, post=as_post(ruleset, data), by=teacher
     )

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from applications.models import Application
 from reviews.models import Assignment, CreditCheck
+from reviews.services import return_reasons
 
 CHANGELIST = "admin:applications_application_changelist"
 
@@ -64,12 +65,27 @@ def test_admin_actions_call_the_services(songjiang, make_application, experts, c
     # return asks for a reason first
     response = client.post(url, {"action": "return_selected", "_selected_action": [two.pk]})
     assert response.status_code == 200 and "理由" in response.content.decode()
+    # a return names what to fix (issue 17): without a field or material nothing happens
     client.post(
         url,
         {"action": "return_selected", "_selected_action": [two.pk], "apply": "1", "note": "补材料"},
     )
     two.refresh_from_db()
+    assert two.status == Application.Status.IN_REVIEW
+    client.post(
+        url,
+        {
+            "action": "return_selected",
+            "_selected_action": [two.pk],
+            "apply": "1",
+            "target": "material.id_card",
+            "reason": "身份证复印件不清晰",
+            "note": "补材料",
+        },
+    )
+    two.refresh_from_db()
     assert two.status == Application.Status.RETURNED
+    assert return_reasons(two) == {"material.id_card": "身份证复印件不清晰"}
     one.stage = "expert_scoring"
     one.save()
     client.post(

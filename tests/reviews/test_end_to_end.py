@@ -10,7 +10,7 @@ import pytest
 from applications.models import Application
 from portal.models import Region, Role, Union, User
 from portal.roles import grant
-from reviews import services, workflow
+from reviews import display, services, workflow
 from reviews.models import Assignment, Objection, Publicity, TieDecision
 from reviews.permissions import route_of, ruleset_of
 from subsidies.models import Award
@@ -170,6 +170,8 @@ def run_programme(code, make_round, make_application, experts, units):
                     outcome="return",
                     by=office,
                     note="补充预算表",
+                    # a return names what to fix (issue 17): here the first field of the form
+                    field_reasons={display.field_choices(ruleset)[0][0]: "补充预算表"},
                 )
                 services.resume_after_revision(application=batch[0], by=batch[0].applicant)
                 returned = True
@@ -238,15 +240,18 @@ def run_programme(code, make_round, make_application, experts, units):
             for app in batch:
                 actor = actors.for_stage(app, stage)
                 staff_stage = workflow.acting_role(ruleset.workflow, stage) != Role.UNIT_HR
+                material = ruleset.form.checklist[0].code
                 if not returned and staff_stage and "return" in stage.outcomes:
                     services.decide(
                         application=app,
                         stage=stage.code,
                         outcome="return",
                         by=actor,
-                        field_reasons={"x.y": "请补充证明材料"},
+                        field_reasons={"material." + material: "请补充证明材料"},
                     )
-                    assert services.return_reasons(app) == {"x.y": "请补充证明材料"}
+                    assert services.return_reasons(app) == {
+                        "material." + material: "请补充证明材料"
+                    }
                     services.resume_after_revision(application=app, by=app.applicant)
                     returned = True
                     continue

@@ -205,7 +205,9 @@ def test_office_exports_the_ranking_and_sees_each_experts_sheet(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("排名", "申报编号", "姓名") and rows[1][1] == app.pk
     body = client.get(reverse("reviews:detail", args=[app.pk])).content.decode()
-    assert "专家评分" in body and "A1:4" in body
+    # each item by its title on the sheet, not its code (issue 17)
+    title = next(i.title for i in services.sheet_items(songjiang.version.ruleset) if i.code == "A1")
+    assert "专家评分" in body and f"{title}：4" in body and "A1:" not in body
     assert office.pk
 
 
