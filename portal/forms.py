@@ -51,7 +51,7 @@ class RegistrationForm(forms.Form):
         label="密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少8位，不能全是数字，不能过于简单。",
+        help_text="至少8位，含大写字母、小写字母、数字、符号中的至少3类；不能包含用户名、手机号或身份证号码中的数字。",
     )
     password2 = forms.CharField(
         label="确认密码",
@@ -91,8 +91,13 @@ class RegistrationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "两次输入的密码不一致。")
         elif p1:
+            account = cleaned.get("account", "") or self.data.get("account", "")
             probe = User(
-                username=cleaned.get("account", ""), real_name=cleaned.get("real_name", "")
+                username=account,
+                real_name=cleaned.get("real_name", ""),
+                phone=account if PHONE_PATTERN.match(account or "") else None,
+                email=account if "@" in (account or "") else None,
+                id_number=cleaned.get("id_number") or self.data.get("id_number", ""),
             )
             try:
                 password_validation.validate_password(p1, probe)

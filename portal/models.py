@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.identity import IdentityError, clean_credit_code, clean_id_number, mask_id_number
@@ -208,6 +209,11 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=20, unique=True, null=True, blank=True)
     email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, null=True, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"),
+        default=timezone.now,
+        help_text=_("工作人员的密码每 STAFF_PASSWORD_DAYS 天须更换一次。"),
+    )
 
     objects = PortalUserManager()
 
@@ -217,6 +223,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def display_name(self) -> str:

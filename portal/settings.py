@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.SessionLimitsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -141,19 +142,27 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# MLPS 2.0 level 2: at least 8 characters of three of the four classes, not a common password,
+# nothing of the user name, phone or ID number (portal/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "portal.passwords.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.passwords.PersonalDataValidator"},
 ]
+# Staff, expert and finance passwords expire (0 turns the rule off).
+STAFF_PASSWORD_DAYS = envint("STAFF_PASSWORD_DAYS", 90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock out after 5 failed tries for the same username from the same address.
+# django-axes: lock out a person after 5 failed tries, however the account is written (the
+# identifier is resolved to the account first, portal/signin.py); the answer is the
+# wrong-password one.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "portal.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -248,7 +257,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rencai@portal.example
 # PDF: the CJK font embedded (subset) in every form. A TrueType Song font renders fast.
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "/usr/share/fonts/truetype/arphic/uming.ttc")
 
+# The absolute limit of a session (from its sign-in) and the idle limit (portal.middleware).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 1800)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

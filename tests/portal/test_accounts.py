@@ -97,10 +97,12 @@ def test_lockout_after_five_failed_tries(client, demo_people):
     url = reverse("login")
     for _ in range(5):
         response = client.post(url, {"username": "li_ming", "password": "wrong-password"})
-    # the sixth try, even with the right password, is refused with the Chinese lock page
+    # the sixth try, even with the right password, is refused -- with the wrong-password answer
+    # (issue 16: the locked-out answer must not tell that the guesses reached an account)
     response = client.post(url, {"username": "li_ming", "password": DEMO_PASSWORD})
-    assert response.status_code == 429
-    assert "账号已被暂时锁定" in response.content.decode()
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
     # another account from the same address is not locked (username + IP)
     response = client.post(url, {"username": "wang_hr", "password": DEMO_PASSWORD})
     assert response.status_code == 302
