@@ -89,3 +89,24 @@ def password_expired(user) -> bool:
         return False
     changed = getattr(user, "password_changed_at", None)
     return changed is None or timezone.now() - changed > timedelta(days=days)
+
+
+class PrivacyHeadersMiddleware:
+    """`Cache-Control: no-store` on every response the portal makes (pages, PDFs, xlsx, JSON):
+    nearly all of them carry personal data -- names on the public publicity list, ID numbers
+    on the review pages -- so no browser or proxy may keep a copy. Static files are served by
+    whitenoise before this runs and stay cacheable. Also the Permissions-Policy header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        response["Pragma"] = "no-cache"
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy:
+            response.setdefault("Permissions-Policy", policy)
+        return response
