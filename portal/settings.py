@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats.base_formats import XLSX
 
+from portal.xlsx import SafeXLSX
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -206,9 +208,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Staff exchange lists with the portal as Excel files.
+# Exports write through the one xlsx helper (portal/xlsx.py: formula-like text stays text).
 IMPORT_EXPORT_FORMATS = [XLSX]
 IMPORT_FORMATS = [XLSX]
-EXPORT_FORMATS = [XLSX]
+EXPORT_FORMATS = [SafeXLSX]
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

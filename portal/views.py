@@ -96,12 +96,11 @@ def statistics(request):
 
 
 def _xlsx(table) -> HttpResponse:
-    import tablib
+    from portal.xlsx import xlsx_response
 
-    dataset = tablib.Dataset(*table["rows"], headers=table["columns"], title=table["title"][:30])
-    response = HttpResponse(
-        dataset.export("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        filename=f"statistics-{table['key']}.xlsx",
+        headers=table["columns"],
+        rows=table["rows"],
+        title=table["title"],
     )
-    response["Content-Disposition"] = f'attachment; filename="statistics-{table["key"]}.xlsx"'
-    return response

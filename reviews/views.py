@@ -528,20 +528,14 @@ def assign_balanced(request, pk: int):
 @login_required
 def ranking_export(request, pk: int, stage: str):
     """The ranking at an expert stage as xlsx (Chinese headers), for the office's files."""
-    from io import BytesIO
-
-    from django.http import HttpResponse
-    from openpyxl import Workbook
+    from portal.xlsx import xlsx_response
 
     round_ = _office_round(request, pk)
     ruleset = round_.version.ruleset
     if ruleset.stage(stage) is None:
         raise Http404
     ranking, info = services.ranking_for(round_, stage, request.GET.get("group", ""))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "排名"
-    sheet.append(["排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果"])
+    rows = []
     for ranked in ranking.ranked:
         app, agg, sheets = info[ranked.key]
         result = (
@@ -549,7 +543,7 @@ def ranking_export(request, pk: int, stage: str):
             if ranked.key in ranking.selected
             else ("分数线并列待定" if ranked.key in ranking.tied else "未入选")
         )
-        sheet.append(
+        rows.append(
             [
                 ranked.rank,
                 app.pk,
@@ -561,13 +555,12 @@ def ranking_export(request, pk: int, stage: str):
                 result,
             ]
         )
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response = xlsx_response(
+        filename=f"ranking-{round_.pk}-{stage}.xlsx",
+        headers=["排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果"],
+        rows=rows,
+        title="排名",
     )
-    response["Content-Disposition"] = f'attachment; filename="ranking-{round_.pk}-{stage}.xlsx"'
     return response
 
 

@@ -7,8 +7,6 @@ districts answers 404 (the page does not say it exists).
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -335,17 +333,14 @@ PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号",
 @login_required
 def batch_export(request, pk: int):
     """The payroll sheet (xlsx) with full ID and account numbers: finance and the office only."""
-    from openpyxl import Workbook
+    from portal.xlsx import xlsx_response
 
     batch = _batch(request.user, pk)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "发放名单"
-    sheet.append(PAYROLL_HEADERS)
+    rows = []
     for row in selectors.batch_rows(request.user, batch):
         award = row.award
         to_person = row.payee == "person"
-        sheet.append(
+        rows.append(
             [
                 award.person.display_name if to_person and award.person else award.name,
                 (award.person.id_number or "") if to_person and award.person else "",
@@ -357,15 +352,11 @@ def batch_export(request, pk: int):
                 row.period,
             ]
         )
-    for cell in sheet["F"][1:]:
-        cell.number_format = "#,##0.00"
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="payroll-{batch.period}-{batch.funding}.xlsx"'
+    response = xlsx_response(
+        filename=f"payroll-{batch.period}-{batch.funding}.xlsx",
+        headers=PAYROLL_HEADERS,
+        rows=rows,
+        title="发放名单",
+        number_formats={6: "#,##0.00"},
     )
     return response
