@@ -81,8 +81,7 @@ class RegistrationForm(forms.Form):
             value = clean_id_number(self.cleaned_data["id_number"], today=timezone.localdate())
         except IdentityError as exc:
             raise forms.ValidationError(str(exc)) from exc
-        if User.objects.filter(id_number=value).exists():
-            raise forms.ValidationError("该身份证号码已注册，请直接登录或找回密码。")
+        # Whether the number is known is never said here (portal.services.register_applicant).
         return value
 
     def clean(self):

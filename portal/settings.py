@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_ratelimit",
     "portal",
     "programmes",
     "applications",
@@ -216,8 +217,29 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-# Celery: Redis as the broker when REDIS_URL is set; otherwise tasks run in-process.
+# The cache: Redis when REDIS_URL is set (shared by every web process: the rate limits count
+# across them), otherwise in-process memory for the zero-setup demo.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": 3600,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A single demo process: in-process counting is enough there.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Submissions per client address (django-ratelimit syntax, e.g. "5/h"; empty turns one off).
+RATE_LIMITS = {
+    "register": os.environ.get("RATE_LIMIT_REGISTER", "5/h"),
+    "objection": os.environ.get("RATE_LIMIT_OBJECTION", "5/h"),
+}
+
+# Celery: Redis as the broker when REDIS_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)

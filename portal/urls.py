@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", views.register, name="register"),
+    path("accounts/register/done/", views.register_done, name="register_done"),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from portal.models import Role
+from portal.ratelimits import over_limit, refusal_message
 from portal.roles import has_role, sees_full_identity
 from reviews import display, selectors, services, workflow
 from reviews.forms import DecisionForm, QueueFilterForm
@@ -749,7 +750,11 @@ def publicity_detail(request, pk: int):
     form = ObjectionForm(request.POST or None, candidates=candidates)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if over_limit(request, group="objection"):
+            form.is_valid()
+            form.add_error(None, refusal_message("objection"))
+            status = 429
+        elif form.is_valid():
             app = next(a for a in listed if a.pk == form.cleaned_data["application"])
             try:
                 services.lodge_objection(
@@ -764,7 +769,8 @@ def publicity_detail(request, pk: int):
             else:
                 messages.success(request, _("您的异议已提交，我们将核实处理并与您联系。"))
                 return redirect("reviews:publicity_detail", pk=publicity.pk)
-        status = 400
+        if status != 429:
+            status = 400
     return render(
         request,
         "reviews/publicity_detail.html",

@@ -33,13 +33,22 @@ def test_home_page_is_chinese(client):
     assert "人才项目申报管理平台" in body
 
 
-def test_applicant_registers_with_phone_and_lands_on_workbench(client):
+def test_applicant_registers_with_phone_then_signs_in_to_the_workbench(client):
+    # Issue 16: registration answers alike whether the ID number is known or not, so it no
+    # longer signs the new account in by itself; the person signs in next.
     response = client.post(reverse("register"), register_data(), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("workbench")
+    assert response.redirect_chain[-1][0] == reverse("register_done")
+    assert "注册申请已受理" in response.content.decode()
     user = User.objects.get(phone="13912345678")
     assert user.id_number == GOOD_ID
     assert user.password.startswith("argon2")
     assert user.roles.filter(role=Role.APPLICANT).exists()
+    response = client.post(
+        reverse("login"),
+        {"username": "13912345678", "password": "Gongjiang#2024"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("workbench")
     assert "我的工作台" in response.content.decode()
 
 
