@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+
 from portal.models import User
 from portal.signin import find_account
 

@@ -34,9 +34,7 @@ class ComplexityValidator:
 
     def validate(self, password, user=None):
         if len(password) < self.min_length:
-            raise ValidationError(
-                f"密码至少{self.min_length}位。", code="password_too_short"
-            )
+            raise ValidationError(f"密码至少{self.min_length}位。", code="password_too_short")
         if character_classes(password) < self.min_classes:
             raise ValidationError(
                 f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类。",

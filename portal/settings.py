@@ -151,7 +151,10 @@ PASSWORD_HASHERS = [
 # MLPS 2.0 level 2: at least 8 characters of three of the four classes, not a common password,
 # nothing of the user name, phone or ID number (portal/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "portal.passwords.ComplexityValidator", "OPTIONS": {"min_length": 8, "min_classes": 3}},
+    {
+        "NAME": "portal.passwords.ComplexityValidator",
+        "OPTIONS": {"min_length": 8, "min_classes": 3},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "portal.passwords.PersonalDataValidator"},

@@ -42,9 +42,7 @@ def find_account(identifier: str | None):
     if not login:
         return None
     return (
-        User.objects.filter(
-            Q(username__iexact=login) | Q(phone=login) | Q(email__iexact=login)
-        )
+        User.objects.filter(Q(username__iexact=login) | Q(phone=login) | Q(email__iexact=login))
         .order_by("id")
         .first()
     )

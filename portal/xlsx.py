@@ -74,7 +74,7 @@ def xlsx_response(*, filename: str, **kwargs):
 
 
 def _sheet_title(title: str) -> str:
-    cleaned = "".join("-" if ch in '[]:*?/\\' else ch for ch in (title or "Sheet1"))
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in (title or "Sheet1"))
     return cleaned[:31] or "Sheet1"
 
 

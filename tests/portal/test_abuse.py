@@ -11,7 +11,6 @@ from portal.models import User
 pytestmark = pytest.mark.django_db
 
 
-
 def _with_check_digit(body: str) -> str:
     """GB 11643: ISO 7064 MOD 11-2 over the first 17 digits."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -46,9 +45,7 @@ def test_registration_is_limited_per_address_and_keeps_what_was_typed(client, se
     assert 'value="李四"' in body and 'value="13900000007"' in body
     assert not User.objects.filter(phone="13900000007").exists()
     # another address is not held back
-    other = client.post(
-        reverse("register"), _data(8), REMOTE_ADDR="10.1.2.3"
-    )
+    other = client.post(reverse("register"), _data(8), REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 302
 
 
@@ -76,8 +73,5 @@ def test_a_known_id_number_gets_the_same_answer_and_its_holder_is_told(
 
 def test_the_registration_form_no_longer_says_an_id_number_is_registered(client, demo_people):
     holder = User.objects.get(username="li_ming")
-    response = client.post(
-        reverse("register"), _data(3, id_number=holder.id_number), follow=True
-    )
+    response = client.post(reverse("register"), _data(3, id_number=holder.id_number), follow=True)
     assert "该身份证号码已注册" not in response.content.decode()
-

@@ -32,8 +32,10 @@ class _Page(HTMLParser):
         for name in attrs:
             if name == "style" or re.fullmatch(r"on[a-z]+", name):
                 self.inline.append(f"<{tag} {name}=...>")
-        if tag == "script" and "src" not in attrs and attrs.get("type") not in (
-            "application/json",
+        if (
+            tag == "script"
+            and "src" not in attrs
+            and attrs.get("type") not in ("application/json",)
         ):
             self._in_script = True
         if tag == "style":

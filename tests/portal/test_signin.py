@@ -115,9 +115,7 @@ def test_passwords_of_three_classes_pass_the_complexity_rule(password):
     ],
 )
 def test_password_may_not_contain_user_name_phone_or_id_digits(password, fragment):
-    user = User(
-        username="zhangwei", phone="13912345678", id_number="11010519491231002X"
-    )
+    user = User(username="zhangwei", phone="13912345678", id_number="11010519491231002X")
     if fragment is None:
         PersonalDataValidator().validate(password, user)
         return
@@ -175,12 +173,15 @@ def test_staff_password_older_than_the_limit_must_be_changed_first(client, demo_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("username", "days", "sent_away"), [
-    ("chen_office", 89, False),
-    ("sun_finance", 91, True),
-    ("expert_a", 91, True),
-    ("li_ming", 400, False),  # applicants' passwords do not expire
-])
+@pytest.mark.parametrize(
+    ("username", "days", "sent_away"),
+    [
+        ("chen_office", 89, False),
+        ("sun_finance", 91, True),
+        ("expert_a", 91, True),
+        ("li_ming", 400, False),  # applicants' passwords do not expire
+    ],
+)
 def test_password_expiry_applies_to_staff_only(client, demo_people, username, days, sent_away):
     User.objects.filter(username=username).update(
         password_changed_at=timezone.now() - timedelta(days=days)
