@@ -180,7 +180,9 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
         raise ApplicationError("请选择材料项目。", field="item")
     data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
     try:
-        checked = check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES)
+        checked = check_upload(
+            data, max_bytes=settings.MAX_UPLOAD_BYTES, clamav_socket=settings.CLAMAV_SOCKET
+        )
     except UploadRejected as exc:
         raise ApplicationError(f"“{upload.name}”：{exc}", field="file") from exc
     with transaction.atomic():
@@ -196,7 +198,7 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
             sha256=checked.sha256,
             uploaded_by=by,
         )
-        attachment.file.save("upload", ContentFile(data), save=False)
+        attachment.file.save("upload", ContentFile(checked.data), save=False)
         attachment.save()
         ApplicationEvent.record(
             application,

@@ -19,7 +19,9 @@ def register_applicant(
     account is told (someone tried to register with their number); the caller answers both
     cases alike, so registration never tells whether an ID number is known. Returns None then.
     """
-    holder = User.objects.select_for_update().filter(id_number=id_number).first()
+    holder = (
+        User.objects.select_for_update().filter(id_number=id_number).first() if id_number else None
+    )
     if holder is not None:
         notify(
             recipients=[holder.email or ""],

@@ -201,6 +201,9 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "var" / "private")
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_MB", 10) * 1024 * 1024
+# clamd's socket (a path, or host:port); when set every upload is scanned, and refused when
+# clamd finds a signature or does not answer.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "").strip()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
