@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Application, PdfBatch
-from applications.pdf import application_number, render_application_pdf
+from applications.pdf import PdfLimitExceeded, application_number, render_application_pdf
 from portal.models import Role
+from portal.outbox import enqueue
 from portal.roles import has_role, scopes, sees_full_identity
 
 logger = logging.getLogger(__name__)
@@ -63,14 +64,9 @@ def start_pdf_batch(*, round, street=None, by) -> PdfBatch:
         )
         batch.total = batch_applications(batch).count()
         batch.save(update_fields=["total"])
-        transaction.on_commit(lambda: _enqueue(batch.pk))
+        # Recorded in this transaction, sent after commit (or later, if the broker is down).
+        enqueue("applications.render_batch", batch.pk)
     return batch
-
-
-def _enqueue(batch_id: int) -> None:
-    from applications.tasks import render_batch
-
-    render_batch.delay(batch_id)
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
@@ -101,7 +97,9 @@ def build_batch(batch_id: int) -> None:
         logger.exception("PDF batch %s failed", batch_id)
         PdfBatch.objects.filter(pk=batch_id).update(
             status=PdfBatch.Status.FAILED,
-            error=f"生成申报表时出错：{type(exc).__name__}",
+            error=str(exc)
+            if isinstance(exc, PdfLimitExceeded)
+            else f"生成申报表时出错：{type(exc).__name__}",
             finished_at=timezone.now(),
         )
 

@@ -10,6 +10,13 @@ from django.http import JsonResponse
 
 
 class HealthCheckMiddleware:
+    """/healthz: PostgreSQL, Redis and a Celery worker; 200 when all answer, else 503 naming
+    the parts that are down (``{"status": "down", "down": ["redis"], "checks": {...}}``).
+
+    Without REDIS_URL (the demo) tasks run in-process: Redis and the worker are reported as
+    "in-process" and do not count as down.
+    """
+
     path = "/healthz"
 
     def __init__(self, get_response):
@@ -17,10 +24,49 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == self.path:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-            return JsonResponse({"status": "ok"})
+            checks = health_checks()
+            down = [name for name, state in checks.items() if state not in ("ok", "in-process")]
+            return JsonResponse(
+                {"status": "down" if down else "ok", "down": down, "checks": checks},
+                status=503 if down else 200,
+            )
         return self.get_response(request)
+
+
+def health_checks() -> dict[str, str]:
+    from django.conf import settings
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"down: {type(exc).__name__}"
+    if not settings.REDIS_URL:
+        checks["redis"] = checks["celery"] = "in-process"
+        return checks
+    try:
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"down: {type(exc).__name__}"
+    if checks["redis"] != "ok":
+        checks["celery"] = "down: no broker"
+        return checks
+    try:
+        from portal.celery import app
+
+        replies = app.control.ping(timeout=settings.HEALTHZ_WORKER_TIMEOUT, limit=1)
+        checks["celery"] = "ok" if replies else "down: no worker answered"
+    except Exception as exc:
+        checks["celery"] = f"down: {type(exc).__name__}"
+    return checks
 
 
 class SessionLimitsMiddleware:

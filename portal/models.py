@@ -353,3 +353,30 @@ class RoleAssignment(models.Model):
         if self.role in (Role.DISTRICT_OFFICE, Role.FINANCE) and self.region_id:
             if self.region.kind not in (RegionKind.DISTRICT, RegionKind.CITY):
                 raise ValidationError({"region": _("区级角色须指定区或市。")})
+
+
+class OutboxMessage(models.Model):
+    """A Celery task recorded in the same transaction as the change that needs it (the
+    transactional outbox, portal/outbox.py): sent after commit, or later by the relay when the
+    broker was down, so a committed change never loses its task and a rolled-back one never
+    sends one."""
+
+    task = models.CharField(_("任务"), max_length=100)
+    args = models.JSONField(_("参数"), default=list)
+    kwargs = models.JSONField(_("关键字参数"), default=dict)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        indexes = [
+            models.Index(
+                fields=["id"], name="outbox_pending", condition=Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "portal.middleware.SessionLimitsMiddleware",
+    "portal.outbox.OutboxMessageMiddleware",
+    "applications.middleware.PdfLimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -226,6 +228,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The cache: Redis when REDIS_URL is set (shared by every web process: the rate limits count
 # across them), otherwise in-process memory for the zero-setup demo.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if not DEBUG and not REDIS_URL:
+    # In production tasks must not run silently in the web process, and beat needs a broker.
+    REDIS_URL = required("REDIS_URL")
+HEALTHZ_WORKER_TIMEOUT = float(os.environ.get("HEALTHZ_WORKER_TIMEOUT", "1.5"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -255,10 +261,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A killed worker's task comes back after the visibility timeout; runs are also resumed by the
+# watchdog (portal.outbox.resume_stale_work) much sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+# With the broker down, sending must fail at once (the outbox keeps the task), not retry for 19 s.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 0},
+    "socket_connect_timeout": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
 
+# Seconds without progress after which a running payment run or PDF batch counts as abandoned
+# by a dead worker and is queued again (portal.outbox.resume_stalled, beat every minute).
+WORK_STALL_SECONDS = envint("WORK_STALL_SECONDS", 120)
+
 CELERY_BEAT_SCHEDULE = {
+    # portal: the transactional outbox's relay and the watchdog of abandoned work
+    "portal-relay-outbox": {"task": "portal.relay_outbox", "schedule": 30.0},
+    "portal-resume-stalled": {"task": "portal.resume_stalled", "schedule": 60.0},
     # subsidies: the ledger runs (idempotent) and the assessment reminders
     "subsidies-monthly-run": {
         "task": "subsidies.monthly_run",
@@ -290,6 +319,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rencai@portal.example
 
 # PDF: the CJK font embedded (subset) in every form. A TrueType Song font renders fast.
 PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH", "/usr/share/fonts/truetype/arphic/uming.ttc")
+# Limits of one PDF render (applications.pdf.pdf_limits): seconds and pages; 0 turns one off.
+PDF_MAX_SECONDS = envint("PDF_MAX_SECONDS", 60)
+PDF_MAX_PAGES = envint("PDF_MAX_PAGES", 200)
 
 # The absolute limit of a session (from its sign-in) and the idle limit (portal.middleware).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

@@ -20,3 +20,19 @@ def send_notification(to: list[str], subject: str, body: str) -> int:
 @shared_task(name="portal.ping")
 def ping() -> str:
     return "pong"
+
+
+@shared_task(name="portal.relay_outbox")
+def relay_outbox() -> int:
+    """Beat, every 30 s: send the tasks kept while the broker was down."""
+    from portal.outbox import relay
+
+    return relay()[0]
+
+
+@shared_task(name="portal.resume_stalled")
+def resume_stalled() -> list[str]:
+    """Beat, every minute: queue again the runs and batches whose worker died."""
+    from portal.outbox import resume_stalled as resume
+
+    return resume()

@@ -127,7 +127,7 @@ def test_anything_after_the_end_of_a_pdf_is_refused():
 
 def test_an_exe_behind_a_pdf_header_is_refused():
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(range(256)) * 20
-    with pytest.raises(UploadRejected, match="无法解析|没有页面"):
+    with pytest.raises(UploadRejected, match=r"无法解析|没有页面"):
         check_upload(b"%PDF-1.7\n" + exe + b"\n%%EOF\n", max_bytes=LIMIT)
 
 
