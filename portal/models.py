@@ -380,3 +380,43 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class AuditLog(models.Model):
+    """The security log (MLPS 2.0 8.1.4.3 安全审计): sign-ins and failures, refusals, views of
+    full ID and bank-account numbers, exports, decisions, admin changes. Append-only in the
+    database (a PostgreSQL trigger refuses UPDATE, and DELETE of rows younger than 184 days).
+
+    No personal data in a row: the account by its id and user name, the object by its type and
+    id, the address; never an ID number, phone, account number or a typed identifier.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("登录")
+        SIGN_IN_FAILED = "sign_in_failed", _("登录失败")
+        SIGN_OUT = "sign_out", _("退出")
+        REFUSED = "refused", _("拒绝访问")
+        VIEW_FULL_ID = "view_full_id", _("查看完整身份证号")
+        VIEW_BANK_ACCOUNT = "view_bank_account", _("查看银行账号")
+        EXPORT = "export", _("导出/下载")
+        DECISION = "decision", _("办理/决定")
+        ADMIN_CHANGE = "admin_change", _("后台修改")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(_("用户ID"), null=True, blank=True, db_index=True)
+    actor = models.CharField(_("用户名"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    action = models.CharField(_("事件"), max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    result = models.CharField(_("结果"), max_length=32, default="ok")
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("安全审计日志")
+        verbose_name_plural = _("安全审计日志")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor or '-'} {self.action}"

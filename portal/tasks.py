@@ -36,3 +36,11 @@ def resume_stalled() -> list[str]:
     from portal.outbox import resume_stalled as resume
 
     return resume()
+
+
+@shared_task(name="portal.purge_audit_log")
+def purge_audit_log() -> int:
+    """Daily: remove audit rows older than the retention (at least 184 days)."""
+    from portal.audit import purge
+
+    return purge()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from portal import audit
 from portal.models import Role
 from portal.ratelimits import over_limit, refusal_message
 from portal.roles import has_role, sees_full_identity
@@ -101,6 +102,8 @@ def _file_context(request, application, *, form=None):
             .prefetch_related("rows")
             .order_by("assignment__panel__stage", "assignment__expert__username")
         )
+    if sees_full_identity(request.user):
+        audit.record("view_full_id", obj=application)
     return {
         "sheets": sheets,
         "application": application,

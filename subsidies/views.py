@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import audit
 from portal.identity import mask_id_number
 from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
@@ -86,6 +87,8 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
     manage = may_manage_award(request.user, award)
     statement = selectors.statement(award, today=timezone.localdate())
     ruleset = award.ruleset_version.ruleset
+    if (award.person_account or award.unit_account) and award.person_id != request.user.pk:
+        audit.record("view_bank_account", obj=award)
     return render(
         request,
         "subsidies/award_detail.html",
@@ -123,6 +126,7 @@ def _id_number(user, award) -> str:
     if award.person is None or not award.person.id_number:
         return ""
     if may_manage_award(user, award) or may_approve_batches(user):
+        audit.record("view_full_id", user=user, obj=award)
         return award.person.id_number
     return mask_id_number(award.person.id_number)
 
@@ -287,6 +291,7 @@ def _batch(user, pk: int) -> PaymentBatch:
 def batch_detail(request, pk: int):
     batch = _batch(request.user, pk)
     rows = list(selectors.batch_rows(request.user, batch))
+    audit.record("view_bank_account", obj=batch, detail=f"{len(rows)} rows")
     return render(
         request,
         "subsidies/batch_detail.html",
