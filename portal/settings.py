@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_ratelimit",
     "portal",
     "programmes",
@@ -113,10 +116,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "portal.middleware.SessionLimitsMiddleware",
+    "portal.mfa.MfaRequiredMiddleware",
     "portal.audit.AuditMiddleware",
     "portal.outbox.OutboxMessageMiddleware",
     "applications.middleware.PdfLimitMiddleware",
@@ -162,6 +167,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "portal.passwords.PersonalDataValidator"},
 ]
+# A second factor (TOTP + recovery codes, portal/mfa.py) for every staff, expert and finance
+# account; on by default in production. The demo (DEBUG=1) shows a banner while it is off.
+STAFF_MFA_REQUIRED = envbool("STAFF_MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "人才项目申报管理平台"
 # Staff, expert and finance passwords expire (0 turns the rule off).
 STAFF_PASSWORD_DAYS = envint("STAFF_PASSWORD_DAYS", 90)
 # The security audit log is kept this many days (never fewer than 184, portal.audit.purge).
