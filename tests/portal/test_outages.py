@@ -226,10 +226,13 @@ def test_a_decision_with_the_broker_down_is_committed_with_its_mail_kept(
 def test_a_rolled_back_change_sends_nothing(broker, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            outbox.enqueue("portal.ping")
-            raise RuntimeError("the change failed")
+    with (
+        pytest.raises(RuntimeError),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        outbox.enqueue("portal.ping")
+        raise RuntimeError("the change failed")
     assert not OutboxMessage.objects.exists()
     assert broker.queue_length("portal") == 0
 
