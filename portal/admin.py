@@ -3,7 +3,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from portal.models import AuditLog, Department, Region, RoleAssignment, Union, Unit, User
+from portal.models import (
+    AuditLog,
+    Department,
+    OutboxMessage,
+    Region,
+    RoleAssignment,
+    Union,
+    Unit,
+    User,
+)
 from portal.resources import (
     DepartmentResource,
     RegionResource,
@@ -128,3 +137,13 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(AuditLogAdmin):
+    """待发送任务: the tasks kept while the broker was down (sent by beat or relay_outbox)."""
+
+    list_display = ("id", "task", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter), "task")
+    search_fields = ("task", "last_error")
+    date_hierarchy = "created_at"

@@ -340,3 +340,17 @@ def draft_pdf_url(client, demo_people):
     )
     client.force_login(li, backend="portal.auth_backends.PhoneOrEmailBackend")
     return f"/applications/{application.pk}/pdf/"
+
+
+@pytest.mark.django_db
+def test_the_relay_command_sends_what_was_kept(broker, capsys):
+    from django.core.management import call_command
+
+    broker.stop()
+    outbox.send(outbox.enqueue("portal.ping").pk)
+    with pytest.raises(SystemExit):
+        call_command("relay_outbox")
+    assert "仍待发送 1 个" in capsys.readouterr().out
+    broker.start()
+    call_command("relay_outbox")
+    assert "已发送 1 个任务，仍待发送 0 个" in capsys.readouterr().out
