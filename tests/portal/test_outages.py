@@ -89,23 +89,29 @@ def broker(own_redis, settings):
     """Point the web side's Celery at the test's own Redis (not eager)."""
     from portal.celery import app
 
-    saved = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
+    # Only the broker: the outbox sends without results (ignore_result), so the result
+    # backend stays the shared one the real-worker tests use.
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = own_redis.url
-    app.conf.result_backend = own_redis.url
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.REDIS_URL = own_redis.url
     _fresh_connections(app)
     yield own_redis
-    app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager = saved
+    app.conf.broker_url, app.conf.task_always_eager = saved
     _fresh_connections(app)
     app.conf.task_always_eager = True
 
 
 def _fresh_connections(app):
-    """Forget pooled broker connections so the next send connects to the current broker_url."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget pooled broker connections so the next send connects to the current broker_url.
+
+    kombu keeps producer pools in a process-wide registry too; it is emptied with them, so no
+    later test (the real-worker ones) is handed a pool closed here.
+    """
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
