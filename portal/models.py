@@ -373,9 +373,7 @@ class OutboxMessage(models.Model):
         verbose_name = _("待发送任务")
         verbose_name_plural = _("待发送任务")
         indexes = [
-            models.Index(
-                fields=["id"], name="outbox_pending", condition=Q(sent_at__isnull=True)
-            )
+            models.Index(fields=["id"], name="outbox_pending", condition=Q(sent_at__isnull=True))
         ]
 
     def __str__(self) -> str:

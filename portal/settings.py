@@ -303,7 +303,10 @@ WORK_STALL_SECONDS = envint("WORK_STALL_SECONDS", 120)
 
 CELERY_BEAT_SCHEDULE = {
     # portal: the audit log's retention, the outbox's relay and the watchdog of abandoned work
-    "portal-purge-audit-log": {"task": "portal.purge_audit_log", "schedule": crontab(minute=15, hour=3)},
+    "portal-purge-audit-log": {
+        "task": "portal.purge_audit_log",
+        "schedule": crontab(minute=15, hour=3),
+    },
     "portal-relay-outbox": {"task": "portal.relay_outbox", "schedule": 30.0},
     "portal-resume-stalled": {"task": "portal.resume_stalled", "schedule": 60.0},
     # subsidies: the ledger runs (idempotent) and the assessment reminders
