@@ -237,6 +237,9 @@ class ApplicationEvent(models.Model):
     ) -> ApplicationEvent:
         """One audit row: `application` as it is now is the "to" side; the "from" side defaults
         to the same (a step that moves nothing, such as an expert assignment)."""
+        from portal import audit  # the security log also names every decision
+
+        audit.record("decision", user=by, obj=application, detail=action)
         return cls.objects.create(
             application=application,
             actor=by,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import atexit
 import logging
+import signal
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -124,6 +126,57 @@ def stylesheet(css_template: str | None = None):
     return sheets[css_template]
 
 
+class PdfLimitExceeded(RuntimeError):
+    """A render went past PDF_MAX_SECONDS or PDF_MAX_PAGES; the message is Chinese."""
+
+
+@contextmanager
+def pdf_limits():
+    """Stop a render after PDF_MAX_SECONDS (an interval timer; in the main thread, as gunicorn's
+    and Celery's workers render) and refuse a document of more than PDF_MAX_PAGES pages.
+
+    Nested uses share the outer deadline.
+    """
+    seconds = settings.PDF_MAX_SECONDS
+    armed = (
+        seconds
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not armed:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PdfLimitExceeded(
+            f"生成 PDF 超过了{seconds}秒的时限，已停止。请减少内容（或分批导出）后重试。"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _check_pages(document):
+    limit = settings.PDF_MAX_PAGES
+    if limit and len(document.pages) > limit:
+        raise PdfLimitExceeded(
+            f"该 PDF 有{len(document.pages)}页，超过了{limit}页的上限，已停止生成。"
+            "请减少内容（或分批导出）后重试。"
+        )
+    return document
+
+
+def render_limited(html: str, css_template: str | None = None) -> bytes:
+    """Lay out and write a document within PDF_MAX_SECONDS and PDF_MAX_PAGES."""
+    with pdf_limits():
+        return _check_pages(render_document(html, css_template)).write_pdf()
+
+
 def html_document(html: str):
     """A WeasyPrint HTML document that may load only the font and files under static/pdf."""
     from weasyprint import HTML
@@ -144,7 +197,7 @@ def render_document(html: str, css_template: str | None = None):
 
 def render_pdf(template_name: str, context: dict, css_template: str | None = None) -> bytes:
     """Render a template to PDF bytes (A4, the CJK font subset and embedded)."""
-    return render_document(render_to_string(template_name, context), css_template).write_pdf()
+    return render_limited(render_to_string(template_name, context), css_template)
 
 
 # --- the application form ----------------------------------------------------------------------
@@ -465,7 +518,8 @@ def form_document(ruleset, data: dict, **options):
     attachments = options.get("attachments")
     form = form_layout(ruleset, data, **options)
     html = form_html(form, attachments_known=attachments is not None)
-    return render_document(html, FORM_CSS)
+    with pdf_limits():
+        return _check_pages(render_document(html, FORM_CSS))
 
 
 def render_form_data_pdf(
@@ -485,16 +539,17 @@ def render_form_data_pdf(
     not known, e.g. a blank or demo form); `mask_id` shows ID numbers as 310***********1234;
     `opinions`: what was decided in the opinion boxes (see form_layout).
     """
-    document = form_document(
-        ruleset,
-        data,
-        year=year,
-        number=number,
-        attachments=attachments,
-        mask_id=mask_id,
-        opinions=opinions,
-    )
-    return document.write_pdf()
+    with pdf_limits():
+        document = form_document(
+            ruleset,
+            data,
+            year=year,
+            number=number,
+            attachments=attachments,
+            mask_id=mask_id,
+            opinions=opinions,
+        )
+        return document.write_pdf()
 
 
 def application_number(application) -> str:
@@ -727,7 +782,7 @@ def render_score_sheet_pdf(ruleset, *, number: str = "", **values) -> bytes:
             "header_right": _css_string(f"申报编号：{number}" if number else ""),
         },
     )
-    return render_document(html, FORM_CSS).write_pdf()
+    return render_limited(html, FORM_CSS)
 
 
 def demo_scores(ruleset) -> dict[str, int]:

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from applications import tasks
 from applications.models import Application, PdfBatch, PdfBatchChunk
-from applications.pdf import application_number, render_application_pdf
+from applications.pdf import PdfLimitExceeded, application_number, render_application_pdf
 from portal import scope
 from portal.models import Role
+from portal.outbox import enqueue
 from portal.roles import has_role, scopes, sees_full_identity
 from programmes.models import Round
 
@@ -75,12 +75,9 @@ def start_pdf_batch(*, round, street=None, by) -> PdfBatch:
         )
         batch.total = batch_applications(batch).count()
         batch.save(update_fields=["total"])
-        transaction.on_commit(lambda: _enqueue(batch.pk))
+        # Recorded in this transaction, sent after commit (or later, if the broker is down).
+        enqueue("applications.render_batch", batch.pk)
     return batch
-
-
-def _enqueue(batch_id: int) -> None:
-    tasks.render_batch.delay(batch_id)
 
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]+")
@@ -101,12 +98,15 @@ def build_batch(batch_id: int) -> None:
     """Split the batch into chunks of PDF_BATCH_CHUNK applications, one task each, so the
     forms render on every worker process at once; the last chunk done assembles the zip.
 
-    Runs once: a batch no longer pending (a redelivered task) is left as it is.
+    Runs once: a batch no longer pending (a redelivered task) is left as it is. A batch the
+    watchdog set back to pending (its worker died, portal.outbox.resume_stalled) is split again;
+    the forms already in its work folder are not rendered twice.
     """
     with transaction.atomic():
         batch = PdfBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None or batch.status != PdfBatch.Status.PENDING:
             return
+        batch.chunks.all().delete()
         ids = list(batch_applications(batch).values_list("pk", flat=True))
         size = max(1, settings.PDF_BATCH_CHUNK)
         chunks = PdfBatchChunk.objects.bulk_create(
@@ -126,8 +126,9 @@ def build_batch(batch_id: int) -> None:
             _fail(batch_id, f"生成申报表时出错：{type(exc).__name__}")
             return
         if chunks:
-            chunk_ids = [chunk.pk for chunk in chunks]
-            transaction.on_commit(lambda: [tasks.render_batch_chunk.delay(pk) for pk in chunk_ids])
+            # Recorded in this transaction, sent after commit (or once the broker is back).
+            for chunk in chunks:
+                enqueue("applications.render_batch_chunk", chunk.pk)
         else:
             transaction.on_commit(lambda: assemble_batch(batch_id))
 
@@ -158,7 +159,12 @@ def render_chunk(chunk_id: int) -> None:
             PdfBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
     except Exception as exc:
         logger.exception("PDF batch %s, chunk %s failed", batch.pk, chunk.index)
-        _fail(batch.pk, f"生成申报表时出错：{type(exc).__name__}")
+        _fail(
+            batch.pk,
+            str(exc)
+            if isinstance(exc, PdfLimitExceeded)
+            else f"生成申报表时出错：{type(exc).__name__}",
+        )
         return
     with transaction.atomic():
         marked = PdfBatchChunk.objects.filter(pk=chunk_id, done_at__isnull=True).update(

@@ -233,7 +233,9 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
         )
     data = upload.read(limit + 1)
     try:
-        checked = check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES)
+        checked = check_upload(
+            data, max_bytes=settings.MAX_UPLOAD_BYTES, clamav_socket=settings.CLAMAV_SOCKET
+        )
     except UploadRejected as exc:
         raise ApplicationError(f"“{upload.name}”：{exc}", field="file") from exc
     with transaction.atomic():
@@ -249,7 +251,7 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
             sha256=checked.sha256,
             uploaded_by=by,
         )
-        attachment.file.save("upload", ContentFile(data), save=False)
+        attachment.file.save("upload", ContentFile(checked.data), save=False)
         attachment.save()
         ApplicationEvent.record(
             application,

@@ -22,6 +22,7 @@ from applications.permissions import (
     own_applications,
     unit_applications,
 )
+from portal import audit
 from portal.models import Unit
 from programmes import selectors as programme_selectors
 from programmes.models import Round
@@ -422,6 +423,8 @@ def readable(ruleset, data: dict, *, user, application) -> list:
     from reviews.display import present
 
     full = application.applicant_id == user.pk or sees_full_identity(user)
+    if full and application.applicant_id != user.pk:
+        audit.record("view_full_id", user=user, obj=application)
     return present(ruleset, data, for_expert=False, full_identity=full)
 
 
@@ -449,6 +452,8 @@ def pdf(request, pk: int):
 
     application = _application(request, pk)
     mask = not (application.applicant_id == request.user.pk or sees_full_identity(request.user))
+    if not mask and application.applicant_id != request.user.pk:
+        audit.record("view_full_id", obj=application, detail="pdf")
     content = render_application_pdf(application, mask_id=mask)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'

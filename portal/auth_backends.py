@@ -1,11 +1,11 @@
-"""Sign in with the user name, the phone number or the e-mail address."""
+"""Sign in with the user name, the phone number or the e-mail address, however typed."""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
 from portal.models import User
+from portal.signin import find_account
 
 
 class PhoneOrEmailBackend(ModelBackend):
@@ -14,12 +14,7 @@ class PhoneOrEmailBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if not username or password is None:
             return None
-        login = username.strip()
-        user = (
-            User.objects.filter(Q(username=login) | Q(phone=login) | Q(email__iexact=login))
-            .order_by("id")
-            .first()
-        )
+        user = find_account(username)
         if user is None:
             # Run the hasher anyway so timing does not tell which accounts exist.
             User().set_password(password)

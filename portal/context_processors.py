@@ -50,8 +50,13 @@ def navigation(request):
         seen.add(url)
         items.append({"label": label, "url": url})
     role_labels = [Role(code).label for code in ordered_roles(codes)]
+    from django.conf import settings
+
+    from portal.roles import is_staff_member
+
     return {
         "nav_unread_messages": unread_count(user),
+        "mfa_off_banner": not settings.STAFF_MFA_REQUIRED and is_staff_member(user),
         "nav_items": items,
         "nav_roles": role_labels,
         "nav_is_staff_site": bool(codes - {Role.APPLICANT, Role.APPLICANT_ORG, Role.UNIT_HR}),

@@ -52,7 +52,7 @@ class RegistrationForm(forms.Form):
         label="密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少8位，不能全是数字，不能过于简单。",
+        help_text="至少8位，含大写字母、小写字母、数字、符号中的至少3类；不能包含用户名、手机号或身份证号码中的数字。",
     )
     password2 = forms.CharField(
         label="确认密码",
@@ -82,8 +82,7 @@ class RegistrationForm(forms.Form):
             value = clean_id_number(self.cleaned_data["id_number"], today=timezone.localdate())
         except IdentityError as exc:
             raise forms.ValidationError(str(exc)) from exc
-        if User.objects.filter(id_number=value).exists():
-            raise forms.ValidationError("该身份证号码已注册，请直接登录或找回密码。")
+        # Whether the number is known is never said here (portal.services.register_applicant).
         return value
 
     def clean(self):
@@ -92,8 +91,13 @@ class RegistrationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "两次输入的密码不一致。")
         elif p1:
+            account = cleaned.get("account", "") or self.data.get("account", "")
             probe = User(
-                username=cleaned.get("account", ""), real_name=cleaned.get("real_name", "")
+                username=account,
+                real_name=cleaned.get("real_name", ""),
+                phone=account if PHONE_PATTERN.match(account or "") else None,
+                email=account if "@" in (account or "") else None,
+                id_number=cleaned.get("id_number") or self.data.get("id_number", ""),
             )
             try:
                 password_validation.validate_password(p1, probe)

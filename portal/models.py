@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.identity import IdentityError, clean_credit_code, clean_id_number, mask_id_number
@@ -243,6 +244,11 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=20, unique=True, null=True, blank=True)
     email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
     id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, null=True, blank=True)
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"),
+        default=timezone.now,
+        help_text=_("工作人员的密码每 STAFF_PASSWORD_DAYS 天须更换一次。"),
+    )
 
     objects = PortalUserManager()
 
@@ -252,6 +258,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     @property
     def display_name(self) -> str:
@@ -430,3 +440,68 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OutboxMessage(models.Model):
+    """A Celery task recorded in the same transaction as the change that needs it (the
+    transactional outbox, portal/outbox.py): sent after commit, or later by the relay when the
+    broker was down, so a committed change never loses its task and a rolled-back one never
+    sends one."""
+
+    task = models.CharField(_("任务"), max_length=100)
+    args = models.JSONField(_("参数"), default=list)
+    kwargs = models.JSONField(_("关键字参数"), default=dict)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("待发送任务")
+        verbose_name_plural = _("待发送任务")
+        indexes = [
+            models.Index(fields=["id"], name="outbox_pending", condition=Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
+
+
+class AuditLog(models.Model):
+    """The security log (MLPS 2.0 8.1.4.3 安全审计): sign-ins and failures, refusals, views of
+    full ID and bank-account numbers, exports, decisions, admin changes. Append-only in the
+    database (a PostgreSQL trigger refuses UPDATE, and DELETE of rows younger than 184 days).
+
+    No personal data in a row: the account by its id and user name, the object by its type and
+    id, the address; never an ID number, phone, account number or a typed identifier.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("登录")
+        SIGN_IN_FAILED = "sign_in_failed", _("登录失败")
+        SIGN_OUT = "sign_out", _("退出")
+        REFUSED = "refused", _("拒绝访问")
+        VIEW_FULL_ID = "view_full_id", _("查看完整身份证号")
+        VIEW_BANK_ACCOUNT = "view_bank_account", _("查看银行账号")
+        EXPORT = "export", _("导出/下载")
+        DECISION = "decision", _("办理/决定")
+        ADMIN_CHANGE = "admin_change", _("后台修改")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(_("用户ID"), null=True, blank=True, db_index=True)
+    actor = models.CharField(_("用户名"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    action = models.CharField(_("事件"), max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    result = models.CharField(_("结果"), max_length=32, default="ok")
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("安全审计日志")
+        verbose_name_plural = _("安全审计日志")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor or '-'} {self.action}"

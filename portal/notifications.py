@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from portal.models import Message, User
 
 
@@ -75,15 +73,14 @@ def notify(
         )
         for user in to.users
     )
-    from portal.tasks import send_notification, send_text_message
+    # Through the outbox: recorded with the change, sent after commit or once the broker is back.
+    from portal.outbox import enqueue
 
     params = {"subject": subject, "body": body.strip(), **(sms_params or {})}
     if to.mail:
-        transaction.on_commit(lambda: send_notification.delay(to.mail, subject, body))
+        enqueue("portal.send_notification", to.mail, subject, body)
     for phone in to.sms:
-        transaction.on_commit(
-            lambda phone=phone: send_text_message.delay(phone, sms_template, params)
-        )
+        enqueue("portal.send_text_message", phone, sms_template, params)
 
 
 def unread_count(user) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from portal.models import Role, RoleAssignment, User
+from portal.models import STAFF_ROLES, Role, RoleAssignment, User
 
 # Roles that need to see full ID-card and bank-account numbers (payroll, identity checks).
 FULL_IDENTITY_ROLES = frozenset({Role.DISTRICT_OFFICE, Role.FINANCE, Role.SYSTEM_ADMIN})
@@ -39,6 +39,13 @@ def has_role(user: User, *roles: str) -> bool:
 def scopes(user: User, role: str, kind: str) -> list:
     """The organisations (regions, units, departments or unions) the user acts for in a role."""
     return [getattr(a, kind) for a in assignments_of(user) if a.role == role and getattr(a, kind)]
+
+
+def is_staff_member(user: User) -> bool:
+    """Staff, expert and finance accounts and the admin: the ones with stricter sign-in rules."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or role_codes(user) & STAFF_ROLES)
 
 
 def sees_full_identity(user: User) -> bool:

@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats.base_formats import XLSX
 
+from portal.xlsx import SafeXLSX
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -91,6 +93,11 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_ratelimit",
     "portal",
     "programmes",
     "applications",
@@ -101,15 +108,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.SessionLimitsMiddleware",
+    "portal.mfa.MfaRequiredMiddleware",
+    "portal.audit.AuditMiddleware",
+    "portal.outbox.OutboxMessageMiddleware",
+    "applications.middleware.PdfLimitMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -141,19 +156,36 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# MLPS 2.0 level 2: at least 8 characters of three of the four classes, not a common password,
+# nothing of the user name, phone or ID number (portal/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "portal.passwords.ComplexityValidator",
+        "OPTIONS": {"min_length": 8, "min_classes": 3},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.passwords.PersonalDataValidator"},
 ]
+# A second factor (TOTP + recovery codes, portal/mfa.py) for every staff, expert and finance
+# account; on by default in production. The demo (DEBUG=1) shows a banner while it is off.
+STAFF_MFA_REQUIRED = envbool("STAFF_MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "人才项目申报管理平台"
+# Staff, expert and finance passwords expire (0 turns the rule off).
+STAFF_PASSWORD_DAYS = envint("STAFF_PASSWORD_DAYS", 90)
+# The security audit log is kept this many days (never fewer than 184, portal.audit.purge).
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock out after 5 failed tries for the same username from the same address.
+# django-axes: lock out a person after 5 failed tries, however the account is written (the
+# identifier is resolved to the account first, portal/signin.py); the answer is the
+# wrong-password one.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "portal.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -183,26 +215,60 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or BASE_DIR / "var" / "private")
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_MB", 10) * 1024 * 1024
+# clamd's socket (a path, or host:port); when set every upload is scanned, and refused when
+# clamd finds a signature or does not answer.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "").strip()
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite (the demo) cannot make a NULLS NOT DISTINCT constraint; PostgreSQL enforces it.
-SILENCED_SYSTEM_CHECKS = ["models.W047"]
+# axes.W006 asks for the address in the lockout: the lockout is per person on purpose (issue 16:
+# one lockout however the account is written, from whatever address); locking by address would
+# lock out a whole office behind one NAT after five typos of anyone there.
+# django_ratelimit.W001: Django's own RedisCache is not on its list, but it is atomic (INCR, SET NX)
+# as the library needs.
+SILENCED_SYSTEM_CHECKS = ["models.W047", "axes.W006", "django_ratelimit.W001"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Staff exchange lists with the portal as Excel files.
+# Exports write through the one xlsx helper (portal/xlsx.py: formula-like text stays text).
 IMPORT_EXPORT_FORMATS = [XLSX]
 IMPORT_FORMATS = [XLSX]
-EXPORT_FORMATS = [XLSX]
+EXPORT_FORMATS = [SafeXLSX]
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-# Celery: Redis as the broker when REDIS_URL is set; otherwise tasks run in-process.
+# The cache: Redis when REDIS_URL is set (shared by every web process: the rate limits count
+# across them), otherwise in-process memory for the zero-setup demo.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if not DEBUG and not REDIS_URL:
+    # In production tasks must not run silently in the web process, and beat needs a broker.
+    REDIS_URL = required("REDIS_URL")
+HEALTHZ_WORKER_TIMEOUT = float(os.environ.get("HEALTHZ_WORKER_TIMEOUT", "1.5"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+            "TIMEOUT": 3600,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A single demo process: in-process counting is enough there.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+# Submissions per client address (django-ratelimit syntax, e.g. "5/h"; empty turns one off).
+RATE_LIMITS = {
+    "register": os.environ.get("RATE_LIMIT_REGISTER", "5/h"),
+    "objection": os.environ.get("RATE_LIMIT_OBJECTION", "5/h"),
+}
+
+# Celery: Redis as the broker when REDIS_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
@@ -212,10 +278,37 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A killed worker's task comes back after the visibility timeout; runs are also resumed by the
+# watchdog (portal.outbox.resume_stale_work) much sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+# With the broker down, sending must fail at once (the outbox keeps the task), not retry for 19 s.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 0},
+    "socket_connect_timeout": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 from celery.schedules import crontab  # noqa: E402  (only the beat schedule needs it)
 
+# Seconds without progress after which a running payment run or PDF batch counts as abandoned
+# by a dead worker and is queued again (portal.outbox.resume_stalled, beat every minute).
+WORK_STALL_SECONDS = envint("WORK_STALL_SECONDS", 120)
+
 CELERY_BEAT_SCHEDULE = {
+    # portal: the audit log's retention, the outbox's relay and the watchdog of abandoned work
+    "portal-purge-audit-log": {
+        "task": "portal.purge_audit_log",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    "portal-relay-outbox": {"task": "portal.relay_outbox", "schedule": 30.0},
+    "portal-resume-stalled": {"task": "portal.resume_stalled", "schedule": 60.0},
     # subsidies: the ledger runs (idempotent) and the assessment reminders
     "subsidies-monthly-run": {
         "task": "subsidies.monthly_run",
@@ -257,8 +350,13 @@ PDF_CACHE = envbool("PDF_CACHE", True)
 # The benchmarks' bare view (/bench/ok/): off unless a benchmark's server turns it on.
 BENCH_BARE_VIEW = envbool("BENCH_BARE_VIEW", False)
 PDF_BATCH_CHUNK = envint("PDF_BATCH_CHUNK", 10)
+# Limits of one PDF render (applications.pdf.pdf_limits): seconds and pages; 0 turns one off.
+PDF_MAX_SECONDS = envint("PDF_MAX_SECONDS", 60)
+PDF_MAX_PAGES = envint("PDF_MAX_PAGES", 200)
 
+# The absolute limit of a session (from its sign-in) and the idle limit (portal.middleware).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 1800)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -271,6 +369,32 @@ if not DEBUG:
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp) on every response: only the portal's own files; no inline
+# script or style anywhere (behaviour lives in static/js, layout in static/css).
+from csp.constants import NONE, SELF  # noqa: E402  (only the policy needs them)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the portal never uses (portal.middleware.PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
 
 LOGGING = {
     "version": 1,

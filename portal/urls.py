@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import mfa, views
 from portal.forms import LoginForm
 
 admin.site.site_header = "人才项目申报管理平台"
@@ -20,6 +20,10 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", views.register, name="register"),
+    path("accounts/mfa/", mfa.verify, name="mfa_verify"),
+    path("accounts/mfa/setup/", mfa.setup, name="mfa_setup"),
+    path("accounts/mfa/setup/qr.svg", mfa.qr_code, name="mfa_qr"),
+    path("accounts/register/done/", views.register_done, name="register_done"),
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.forms import RegistrationForm
 from portal.identity import area_code_warning
 from portal.notifications import messages_of
+from portal.ratelimits import over_limit, refusal_message
 from portal.roles import assignments_of, ordered_roles, role_codes
 from portal.services import register_applicant
 from programmes.selectors import open_rounds
@@ -29,21 +29,31 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("workbench")
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = register_applicant(
-            account=data["account"],
-            account_kind=form.account_kind,
-            real_name=data["real_name"],
-            id_number=data["id_number"],
-            password=data["password1"],
-        )
-        login(request, user, backend="portal.auth_backends.PhoneOrEmailBackend")
-        messages.success(request, "注册成功，欢迎使用人才项目申报平台。")
-        if warning := area_code_warning(user.id_number):
-            messages.warning(request, warning)
-        return redirect("workbench")
+    if request.method == "POST":
+        if over_limit(request, group="register"):
+            form.is_valid()
+            form.add_error(None, refusal_message("register"))
+            return render(request, "registration/register.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            # Known ID numbers get the same answer as new ones (no account is made; the
+            # holder of the number is told instead), so the form is no oracle of who is here.
+            register_applicant(
+                account=data["account"],
+                account_kind=form.account_kind,
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                password=data["password1"],
+            )
+            if warning := area_code_warning(data["id_number"]):
+                messages.warning(request, warning)
+            return redirect("register_done")
     return render(request, "registration/register.html", {"form": form})
+
+
+@require_GET
+def register_done(request):
+    return render(request, "registration/register_done.html")
 
 
 @login_required
@@ -101,15 +111,14 @@ def statistics(request):
 
 
 def _xlsx(table) -> HttpResponse:
-    import tablib
+    from portal.xlsx import xlsx_response
 
-    dataset = tablib.Dataset(*table["rows"], headers=table["columns"], title=table["title"][:30])
-    response = HttpResponse(
-        dataset.export("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        filename=f"statistics-{table['key']}.xlsx",
+        headers=table["columns"],
+        rows=table["rows"],
+        title=table["title"],
     )
-    response["Content-Disposition"] = f'attachment; filename="statistics-{table["key"]}.xlsx"'
-    return response
 
 
 def bare_ok(request):

@@ -305,6 +305,24 @@ class ObjectionForm(forms.Form):
         error_messages={"required": _("请填写异议内容及事实依据。")},
     )
 
+    def clean_contact(self) -> str:
+        """A telephone number (mobile or landline) or an e-mail address the office can use."""
+        import re
+
+        from django.core.validators import validate_email
+
+        contact = self.cleaned_data["contact"].strip()
+        digits = re.sub(r"[\s()（）-]", "", contact)
+        if re.fullmatch(r"(\+?86)?1[3-9]\d{9}|0\d{9,11}|\d{7,8}", digits):
+            return contact
+        try:
+            validate_email(contact)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(
+                _("请填写可以联系到您的手机号、固定电话或电子邮箱。")
+            ) from exc
+        return contact
+
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].choices = list(candidates)

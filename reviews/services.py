@@ -968,6 +968,9 @@ def lodge_objection(
         raise ReviewError(_("不在公示期内，不能提出异议。"))
     if not publicity.applications.filter(pk=application.pk).exists():
         raise ReviewError(_("该人选不在本次公示名单中。"))
+    if not name.strip() or not contact.strip():
+        # An anonymous objection cannot be verified, yet each open one holds the publicity.
+        raise ReviewError(_("请填写姓名和联系方式，以便核实。"))
     objection = Objection.objects.create(
         publicity=publicity,
         application=application,

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
+from portal import audit
 from portal.models import Role
+from portal.ratelimits import over_limit, refusal_message
 from portal.roles import has_role, sees_full_identity
 from reviews import display, selectors, services, workflow
 from reviews.forms import DecisionForm, QueueFilterForm
@@ -101,6 +103,8 @@ def _file_context(request, application, *, form=None):
             .prefetch_related("rows")
             .order_by("assignment__panel__stage", "assignment__expert__username")
         )
+    if sees_full_identity(request.user):
+        audit.record("view_full_id", obj=application)
     return {
         "sheets": sheets,
         "material_titles": {c.code: c.title for c in ruleset.form.checklist},
@@ -540,20 +544,14 @@ def assign_balanced(request, pk: int):
 @login_required
 def ranking_export(request, pk: int, stage: str):
     """The ranking at an expert stage as xlsx (Chinese headers), for the office's files."""
-    from io import BytesIO
-
-    from django.http import HttpResponse
-    from openpyxl import Workbook
+    from portal.xlsx import xlsx_response
 
     round_ = _office_round(request, pk)
     ruleset = round_.version.ruleset
     if ruleset.stage(stage) is None:
         raise Http404
     ranking, info = services.ranking_for(round_, stage, request.GET.get("group", ""))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "排名"
-    sheet.append(["排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果"])
+    rows = []
     for ranked in ranking.ranked:
         app, agg, sheets = info[ranked.key]
         result = (
@@ -561,7 +559,7 @@ def ranking_export(request, pk: int, stage: str):
             if ranked.key in ranking.selected
             else ("分数线并列待定" if ranked.key in ranking.tied else "未入选")
         )
-        sheet.append(
+        rows.append(
             [
                 ranked.rank,
                 app.pk,
@@ -573,13 +571,12 @@ def ranking_export(request, pk: int, stage: str):
                 result,
             ]
         )
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    response = xlsx_response(
+        filename=f"ranking-{round_.pk}-{stage}.xlsx",
+        headers=["排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果"],
+        rows=rows,
+        title="排名",
     )
-    response["Content-Disposition"] = f'attachment; filename="ranking-{round_.pk}-{stage}.xlsx"'
     return response
 
 
@@ -768,7 +765,11 @@ def publicity_detail(request, pk: int):
     form = ObjectionForm(request.POST or None, candidates=candidates)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if over_limit(request, group="objection"):
+            form.is_valid()
+            form.add_error(None, refusal_message("objection"))
+            status = 429
+        elif form.is_valid():
             app = next(a for a in listed if a.pk == form.cleaned_data["application"])
             try:
                 services.lodge_objection(
@@ -783,7 +784,8 @@ def publicity_detail(request, pk: int):
             else:
                 messages.success(request, _("您的异议已提交，我们将核实处理并与您联系。"))
                 return redirect("reviews:publicity_detail", pk=publicity.pk)
-        status = 400
+        if status != 429:
+            status = 400
     return render(
         request,
         "reviews/publicity_detail.html",

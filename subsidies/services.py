@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import outbox
 from portal.models import Role, RoleAssignment, Unit
 from portal.notifications import notify
 from programmes.benefit_rules import parse_money
@@ -584,9 +585,8 @@ def start_run(
             started_by=by,
         )
         if enqueue:
-            from subsidies.tasks import execute_run
-
-            transaction.on_commit(lambda: execute_run.delay(run.pk))
+            # Recorded in this transaction, sent after commit (or later, if the broker is down).
+            outbox.enqueue("subsidies.execute_run", run.pk)
     return run
 
 

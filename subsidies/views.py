@@ -7,8 +7,6 @@ districts answers 404 (the page does not say it exists).
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import audit
 from portal.identity import mask_id_number
 from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
@@ -93,6 +92,8 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
     manage = may_manage_award(request.user, award)
     statement = selectors.statement(award, today=timezone.localdate())
     ruleset = award.ruleset_version.ruleset
+    if (award.person_account or award.unit_account) and award.person_id != request.user.pk:
+        audit.record("view_bank_account", obj=award)
     return render(
         request,
         "subsidies/award_detail.html",
@@ -136,6 +137,7 @@ def _id_number(user, award) -> str:
     if not number:
         return ""
     if may_manage_award(user, award) or is_finance_of(user, award):
+        audit.record("view_full_id", user=user, obj=award)
         return number
     return mask_id_number(number)
 
@@ -387,6 +389,7 @@ def _batch(user, pk: int) -> PaymentBatch:
 def batch_detail(request, pk: int):
     batch = _batch(request.user, pk)
     rows = list(selectors.batch_rows(request.user, batch))
+    audit.record("view_bank_account", obj=batch, detail=f"{len(rows)} rows")
     return render(
         request,
         "subsidies/batch_detail.html",
@@ -457,18 +460,15 @@ PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号",
 @login_required
 def batch_export(request, pk: int):
     """The payroll sheet (xlsx) with full ID and account numbers: finance and the office only."""
-    from openpyxl import Workbook
+    from portal.xlsx import xlsx_response
 
     batch = _batch(request.user, pk)
     if batch.status == PaymentBatch.Status.DRAFT:
         raise Http404  # a draft batch is not paid from: its payroll sheet is not offered
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "发放名单"
-    sheet.append(PAYROLL_HEADERS)
+    rows = []
     for row in selectors.batch_rows(request.user, batch):
         name, id_number, bank, account = payee_of(row)
-        sheet.append(
+        rows.append(
             [
                 name,
                 id_number,
@@ -480,15 +480,11 @@ def batch_export(request, pk: int):
                 row.period,
             ]
         )
-    for cell in sheet["F"][1:]:
-        cell.number_format = "#,##0.00"
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="payroll-{batch.period}-{batch.funding}.xlsx"'
+    response = xlsx_response(
+        filename=f"payroll-{batch.period}-{batch.funding}.xlsx",
+        headers=PAYROLL_HEADERS,
+        rows=rows,
+        title="发放名单",
+        number_formats={6: "#,##0.00"},
     )
     return response

@@ -36,6 +36,24 @@ def _eager_celery(request):
     app.conf.task_always_eager = True
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(request):
+    """Each test counts rate limits in a cache of its own (never the shared Redis)."""
+    if request.node.get_closest_marker("unit") or not request.config.pluginmanager.hasplugin(
+        "django"
+    ):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    yield
+
+
 @pytest.fixture
 def demo_people(db):
     """The demo organisations and one account per role (li_ming, wang_hr, zhao_street, ...)."""

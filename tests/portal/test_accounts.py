@@ -33,13 +33,22 @@ def test_home_page_is_chinese(client):
     assert "人才项目申报管理平台" in body
 
 
-def test_applicant_registers_with_phone_and_lands_on_workbench(client):
+def test_applicant_registers_with_phone_then_signs_in_to_the_workbench(client):
+    # Issue 16: registration answers alike whether the ID number is known or not, so it no
+    # longer signs the new account in by itself; the person signs in next.
     response = client.post(reverse("register"), register_data(), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("workbench")
+    assert response.redirect_chain[-1][0] == reverse("register_done")
+    assert "注册申请已受理" in response.content.decode()
     user = User.objects.get(phone="13912345678")
     assert user.id_number == GOOD_ID
     assert user.password.startswith("argon2")
     assert user.roles.filter(role=Role.APPLICANT).exists()
+    response = client.post(
+        reverse("login"),
+        {"username": "13912345678", "password": "Gongjiang#2024"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("workbench")
     assert "我的工作台" in response.content.decode()
 
 
@@ -97,10 +106,12 @@ def test_lockout_after_five_failed_tries(client, demo_people):
     url = reverse("login")
     for _ in range(5):
         response = client.post(url, {"username": "li_ming", "password": "wrong-password"})
-    # the sixth try, even with the right password, is refused with the Chinese lock page
+    # the sixth try, even with the right password, is refused -- with the wrong-password answer
+    # (issue 16: the locked-out answer must not tell that the guesses reached an account)
     response = client.post(url, {"username": "li_ming", "password": DEMO_PASSWORD})
-    assert response.status_code == 429
-    assert "账号已被暂时锁定" in response.content.decode()
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
     # another account from the same address is not locked (username + IP)
     response = client.post(url, {"username": "wang_hr", "password": DEMO_PASSWORD})
     assert response.status_code == 302

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 60 + "-production-secret-for-the-check",
     "ALLOWED_HOSTS": "rencai.example.gov.cn",
     "DATABASE_URL": "postgres://portal:secret@db:5432/portal",
+    "REDIS_URL": "redis://redis:6379/0",
 }
 
 
@@ -41,7 +42,7 @@ def run_manage(env_overrides: dict[str, str | None], *args: str) -> subprocess.C
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
 def test_production_refuses_to_start_without(missing):
     env = dict(PRODUCTION_ENV)
     env[missing] = None

@@ -22,7 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def _drive(url: str, opened: threading.Event, finished: threading.Event, seen: dict) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     try:
         with sync_playwright() as p:
@@ -43,9 +43,9 @@ def _drive(url: str, opened: threading.Event, finished: threading.Event, seen: d
                 seen["before"] = page.locator("#run-status").inner_text()
                 opened.set()
                 finished.wait(30)
-                page.wait_for_function(
-                    "document.getElementById('run-status').textContent === '已完成'"
-                )
+                # Playwright's locator assertions, not wait_for_function: the page's CSP (no
+                # eval) would refuse a predicate compiled from a string.
+                expect(page.locator("#run-status")).to_have_text("已完成", timeout=15000)
                 seen["result"] = page.locator("#run-result").inner_text()
                 seen["bar"] = page.locator("#run-bar").inner_text()
                 page.get_by_role("link", name="查看发放批次").click()

@@ -32,7 +32,7 @@ def test_the_beat_schedule_names_registered_tasks():
     app.loader.import_default_modules()
     schedule = settings.CELERY_BEAT_SCHEDULE
     names = {entry["task"] for entry in schedule.values()}
-    assert names == {
+    assert {n for n in names if n.startswith("subsidies.")} == {
         "subsidies.monthly_run",
         "subsidies.annual_run",
         "subsidies.assessment_reminders",
