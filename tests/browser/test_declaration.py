@@ -63,7 +63,7 @@ CASES = {
     "shizhong-chief-technician": Case(
         "li_ming",
         "unit",
-        "松江精密",
+        "精工机械",  # the apply page offers only Shizhong's units (issue 12)
         ("deeds-deeds", "二十年扎根生产一线，主持攻克液压阀体加工难题，年节约成本三百余万元。"),
         ("person-skill_level", "senior_worker", "skill_level"),
         "technician",

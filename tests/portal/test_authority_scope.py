@@ -541,7 +541,16 @@ def test_full_id_numbers_only_in_scope(as_user):
     li_ming = User.objects.get(username="li_ming")
     # li_ming applied in Songjiang: the Songjiang office opens him (full number, it may);
     # no office outside his applications' and awards' authorities opens him at all.
-    assert as_user("chen_office").get(f"/admin/portal/user/{li_ming.pk}/change/").status_code == 200
+    office_page = as_user("chen_office").get(f"/admin/portal/user/{li_ming.pk}/change/")
+    assert office_page.status_code == 200
+    assert li_ming.id_number in office_page.content.decode()
+    # The city union (the craftsman award is his) opens him too, but its role is not among
+    # sees_full_identity: the number is masked and not editable.
+    union_page = as_user("union_city").get(f"/admin/portal/user/{li_ming.pk}/change/")
+    assert union_page.status_code == 200
+    text = union_page.content.decode()
+    assert li_ming.id_number not in text and li_ming.masked_id_number in text
+    assert "id_number" not in union_page.context["adminform"].form.fields
     kong = User.objects.get(username="demo_kong")
     response = as_user("chen_office").get(f"/admin/portal/user/{kong.pk}/change/")
     assert response.status_code == 404

@@ -66,7 +66,16 @@ def test_the_run_page_follows_the_run(live_server, award_for):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make sysdeps` (apt-get install chromium)")
     award_for("songjiang-chief-technician", date(2025, 12, 10))
-    run = services.start_run(kind="monthly", period="2026-03", enqueue=False)
+    from portal.models import Authority, User
+
+    # The office's own run (its authority's awards): beat's runs are the system admin's to watch.
+    run = services.start_run(
+        kind="monthly",
+        period="2026-03",
+        enqueue=False,
+        by=User.objects.get(username="chen_office"),
+        authority=Authority.objects.get(code="songjiang-hrss"),
+    )
     opened, finished = threading.Event(), threading.Event()
     seen = {"run_url": f"{live_server.url}/subsidies/runs/{run.pk}/"}
     driver = threading.Thread(target=_drive, args=(live_server.url, opened, finished, seen))
