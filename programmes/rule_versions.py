@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal import scope
+from portal import audit, scope
 from programmes import rounds
 from programmes.models import Programme, ProgrammeVersion, Round
 from programmes.ruleset import RuleSet, RuleSetError, load_ruleset_text, ruleset_digest
@@ -207,6 +207,7 @@ def submit_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     version.state = State.PENDING
     version.submitted_at = timezone.now()
     version.save(update_fields=["state", "submitted_at"])
+    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版提交审核")
     return version
 
 
@@ -226,6 +227,7 @@ def approve_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     version.approved_by = by
     version.approved_at = timezone.now()
     version.save(update_fields=["state", "approved_by", "approved_at"])
+    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版审核生效")
     return version
 
 
@@ -242,6 +244,7 @@ def retire_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     version.state = State.RETIRED
     version.retired_at = timezone.now()
     version.save(update_fields=["state", "retired_at"])
+    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版停用")
     return version
 
 

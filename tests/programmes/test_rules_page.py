@@ -165,6 +165,16 @@ def test_four_eyes_then_new_rounds_use_the_new_version_and_open_rounds_keep_thei
     approved = service.approve_version(version=draft, by=second_office)
     assert (approved.state, approved.approved_by) == (ProgrammeVersion.State.ACTIVE, second_office)
     assert approved.approved_at is not None
+    # who activated it, and when, is in the security audit log
+    from portal.models import AuditLog
+
+    logged = AuditLog.objects.filter(
+        object_type="programmes.programmeversion", object_id=str(approved.pk)
+    )
+    assert [(r.actor, r.detail) for r in logged.order_by("at", "id")] == [
+        ("chen_office", "规则第2版提交审核"),
+        ("lin_office", "规则第2版审核生效"),
+    ]
     assert programme.latest_version == approved
 
     new_round = service.open_round(
