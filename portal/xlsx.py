@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 
+from django.utils.functional import Promise
 from import_export.formats.base_formats import XLSX
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +30,8 @@ def write_rows(sheet, rows: Iterable[Sequence]) -> None:
     for values in rows:
         row_number += 1
         for column, value in enumerate(values, start=1):
+            if isinstance(value, Promise):  # a lazily translated label: its text
+                value = str(value)
             cell = sheet.cell(row=row_number, column=column)
             if looks_like_formula(value):
                 cell.value = value

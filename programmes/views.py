@@ -138,7 +138,12 @@ def version(request, code: str, number: int):
     programme = _programme(request, code)
     version = _version(programme, number)
     base, changes = service.compare(version)
-    trials = service.try_scenarios(version) if version.state != version.State.RETIRED else []
+    # Scenarios are tried against the version in force: with none to compare, nothing to show.
+    trials = (
+        service.try_scenarios(version)
+        if base is not None and version.state != version.State.RETIRED
+        else []
+    )
     return render(
         request,
         "programmes/version.html",

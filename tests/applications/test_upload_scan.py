@@ -18,6 +18,7 @@ class Upload(io.BytesIO):
     def __init__(self, data, name):
         super().__init__(data)
         self.name = name
+        self.size = len(data)  # as Django's UploadedFile has it
 
 
 @pytest.fixture

@@ -47,8 +47,10 @@ def test_a_real_id_registers_the_form_is_prefilled_and_tells_instead_of_cutting(
     page.locator('[name="password1"]').fill("Gongjiang#2024")
     page.locator('[name="password2"]').fill("Gongjiang#2024")
     page.get_by_role("button", name="注册").click()
-    page.wait_for_url("**/workbench/")
-    assert page.get_by_text("注册成功").is_visible()
+    # Issue 16: registration no longer signs the account in; the person signs in next
+    page.wait_for_url("**/accounts/register/done/")
+    assert page.get_by_role("heading", name="注册申请已受理").is_visible()
+    _sign_in(page, base, "13912345670", "Gongjiang#2024")
 
     # 2. The declaration starts from the account, the channel and the unit
     round_ = Round.objects.get(version__programme__code="songjiang-chief-technician")

@@ -28,7 +28,14 @@ def carry_to_experts() -> None:
         if stage.kind in workflow.EXPERT_KINDS:
             break
         actor = next(u for u in staff if can_decide_at(u, application, stage))
-        services.decide(application=application, stage=stage.code, outcome="pass", by=actor)
+        # a group's approval records its meeting (the gate asks for it)
+        services.decide(
+            application=application,
+            stage=stage.code,
+            outcome="pass",
+            by=actor,
+            meeting="区协调小组2026年第3次会议纪要",
+        )
     else:
         raise AssertionError("the demo application did not reach the expert scoring")
     office = User.objects.get(username="chen_office")

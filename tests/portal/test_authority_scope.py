@@ -56,6 +56,10 @@ MARKERS = {
 # Pages for everyone (the public home page, the open rounds' apply pages, the publicity): they
 # show what every authority publishes, by design.
 PUBLIC = re.compile(r"^/$|^/rounds/(\d+/apply/)?$|^/reviews/publicity/")
+# The user's own in-app messages: notices addressed to them (a unit's HR is told of its
+# employee's naming by the city union, say); that nobody reads another's messages is tested in
+# tests/reviews/test_notices.py.
+OWN_MAIL = re.compile(r"^/messages/")
 SKIP = re.compile(r"/accounts/logout|/logout|/static/|/media/|/password|/i18n/|/jsi18n")
 MAX_PAGES = 400
 
@@ -221,7 +225,7 @@ def test_crawl_finds_no_object_of_another_authority(username, as_user):
             problems.append(f"{path}: HTTP {status}")
         if status != 200:
             continue
-        if PUBLIC.search(urlsplit(path).path):
+        if PUBLIC.search(urlsplit(path).path) or OWN_MAIL.search(urlsplit(path).path):
             continue
         obj = admin_object(urlsplit(path).path)
         if obj is not None and owner(obj) not in (None, mine) and not shared_with_union(obj, mine):

@@ -298,25 +298,27 @@ def _big_html(rows: int) -> str:
 
 @pytest.mark.django_db
 def test_a_pdf_over_the_page_limit_stops_with_a_chinese_message(settings):
-    from applications.pdf import PdfLimitExceeded, _write, html_document
+    # render_limited: the one way (with the kept stylesheets) every PDF is laid out and written
+    from applications.pdf import PdfLimitExceeded, render_limited
 
     settings.PDF_MAX_PAGES = 3
     with pytest.raises(PdfLimitExceeded, match="超过了3页的上限"):
-        _write(html_document(_big_html(400)))
+        render_limited(_big_html(400))
     settings.PDF_MAX_PAGES = 200
-    assert _write(html_document(_big_html(40))).startswith(b"%PDF")
+    assert render_limited(_big_html(40)).startswith(b"%PDF")
 
 
 @pytest.mark.django_db
 def test_a_pdf_over_the_time_limit_stops_in_time(settings):
-    from applications.pdf import PdfLimitExceeded, _write, html_document
+    from applications.pdf import PdfLimitExceeded, render_limited, stylesheet
 
     settings.PDF_MAX_SECONDS = 1
     settings.PDF_MAX_PAGES = 0
-    document = html_document(_big_html(60000))  # would take far longer than a second
+    stylesheet()  # the kept stylesheet and font parsed beforehand: the second is the render's
+    html = _big_html(60000)  # would take far longer than a second
     started = time.monotonic()
     with pytest.raises(PdfLimitExceeded, match="超过了1秒的时限"):
-        _write(document)
+        render_limited(html)
     # stopped at the limit (a loose bound: two CPUs shared by several test runs)
     assert time.monotonic() - started < 5
 

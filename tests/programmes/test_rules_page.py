@@ -250,7 +250,7 @@ def test_the_qingpu_office_keeps_its_own_programme_and_not_songjiangs(
     loaded, qingpu_office, persona
 ):
     mine = {p.code for p in service.managed_programmes(qingpu_office)}
-    assert mine == {"qingpu-chief-technician-subsidy"}
+    assert mine == {"qingpu-chief-technician-subsidy", "qingpu-chief-technician-additional-funding"}
     assert CODE in {p.code for p in service.managed_programmes(persona("chen_office"))}
     assert "qingpu-chief-technician-subsidy" not in {
         p.code for p in service.managed_programmes(persona("chen_office"))

@@ -40,6 +40,7 @@ EXPECTED = {
 PLACES = {
     "songjiang-chief-technician": ("songjiang_machinery", "unit"),
     "qingpu-chief-technician-subsidy": ("qingpu_manufacturing", "unit"),
+    "qingpu-chief-technician-additional-funding": ("qingpu_manufacturing", "unit"),
     "shizhong-chief-technician": ("shizhong_works", "unit"),
     "songjiang-training-base": ("songjiang_training", "unit"),
     "shanghai-craftsman": ("songjiang_machinery", "union"),

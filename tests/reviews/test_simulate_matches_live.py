@@ -38,6 +38,7 @@ DISTRICT_OF = {
     "songjiang-chief-technician": "songjiang",
     "songjiang-training-base": "songjiang",
     "qingpu-chief-technician-subsidy": "qingpu",
+    "qingpu-chief-technician-additional-funding": "qingpu",
     "shizhong-chief-technician": "shizhong",
     "shanghai-craftsman": "songjiang",
 }
