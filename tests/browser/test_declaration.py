@@ -139,6 +139,7 @@ def test_declaration_over_two_sittings_to_the_pdf(
     from applications.models import Application
     from portal.models import Role, Unit
     from portal.roles import grant
+    from programmes.ruleset import in_force_on
     from tests.browser.conftest import ARTIFACTS
 
     case = CASES[code]
@@ -229,6 +230,16 @@ def test_declaration_over_two_sittings_to_the_pdf(
             page.wait_for_selector(f"#material-{item.code} .bi-check-circle-fill")
         assert "必交材料已齐全" in page.locator("#materials").inner_text()
         page.get_by_role("button", name="提交申报").click()
+        if not in_force_on(ruleset, timezone.localdate()):
+            # A text no longer in force today (青浦 九1, 市中 第十六条: to 2025-12-31) takes no
+            # application: the submission is refused with the clause, the draft kept whole.
+            problems = page.locator("#submit-problems")
+            problems.wait_for()
+            assert ruleset.identity.in_force_source in problems.inner_text()
+            assert page.locator(f'[name="{text_input}"]').input_value() == text
+            application.refresh_from_db()
+            assert application.status == Application.Status.DRAFT
+            return
         page.get_by_text("申报已提交").wait_for()
         assert f"/applications/{application.pk}/" in page.url
         with page.expect_download() as download:
