@@ -92,40 +92,24 @@ class _FormFields(HTMLParser):
 
 
 def _prepare(count: int):
-    import io
-
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
 
     from applications.demo_data import demo_form_data
     from applications.models import Application
-    from portal.demo import load_demo_people
-    from portal.models import Region, User
-    from programmes.models import Programme, Round
+    from bench.fixtures import bench_round, fresh_users
+    from programmes.models import Round
 
-    call_command("load_programmes", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
-    units = load_demo_people()
-    version = Programme.objects.get(code="songjiang-chief-technician").latest_version
     today = date.today()
-    round_, _ = Round.objects.update_or_create(
-        name=ROUND_NAME,
-        defaults={
-            "version": version,
-            "year": today.year,
-            "opens_on": today - timedelta(days=10),
-            "closes_on": today + timedelta(days=30),
-            "quota": 25,
-            "status": Round.Status.OPEN,
-        },
+    round_, units, street = bench_round(
+        ROUND_NAME,
+        status=Round.Status.OPEN,
+        opens_on=today - timedelta(days=10),
+        closes_on=today + timedelta(days=30),
+        year=today.year,
     )
-    Application.objects.filter(round=round_).delete()
-    User.objects.filter(username__startswith=USER_PREFIX).delete()
-    users = User.objects.bulk_create(
-        User(username=f"{USER_PREFIX}{i}", real_name=f"自动保存{i:04d}", password="!")
-        for i in range(count)
-    )
-    street = Region.objects.get(code="songjiang-chedun")
+    users = fresh_users(USER_PREFIX, count, "自动保存")
+    version = round_.version
     data = demo_form_data(version.ruleset, on=today)
     applications = Application.objects.bulk_create(
         Application(

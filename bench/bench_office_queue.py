@@ -69,37 +69,20 @@ def _urls() -> None:
 
 def _prepare(count: int):
     """The round and `count` applications at the office's material review; returns the round."""
-    import io
-
-    from django.core.management import call_command
     from django.utils import timezone
 
     from applications.models import Application
-    from portal.demo import load_demo_people
-    from portal.models import Region, User
-    from programmes.models import Programme, Round
+    from bench.fixtures import bench_round, fresh_users
+    from programmes.models import Round
 
-    call_command("load_programmes", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
-    units = load_demo_people()
-    version = Programme.objects.get(code="songjiang-chief-technician").latest_version
-    round_, _ = Round.objects.get_or_create(
-        name=ROUND_NAME,
-        defaults={
-            "version": version,
-            "year": 2026,
-            "opens_on": date(2026, 3, 1),
-            "closes_on": date(2026, 4, 30),
-            "quota": 25,
-            "status": Round.Status.REVIEW,
-        },
+    round_, units, street = bench_round(
+        ROUND_NAME,
+        status=Round.Status.REVIEW,
+        opens_on=date(2026, 3, 1),
+        closes_on=date(2026, 4, 30),
+        year=2026,
     )
-    Application.objects.filter(round=round_).delete()
-    User.objects.filter(username__startswith=USER_PREFIX).delete()
-    users = User.objects.bulk_create(
-        User(username=f"{USER_PREFIX}{i}", real_name=f"申报人{i:04d}", password="!")
-        for i in range(count)
-    )
-    street = Region.objects.get(code="songjiang-chedun")
+    users = fresh_users(USER_PREFIX, count, "申报人")
     now = timezone.now()
     Application.objects.bulk_create(
         Application(

@@ -44,39 +44,23 @@ def _setup_django() -> None:
 
 
 def _prepare(count: int):
-    import io
-
-    from django.core.management import call_command
     from django.utils import timezone
 
     from applications.demo_data import demo_form_data
     from applications.models import Application, PdfBatch
-    from portal.demo import load_demo_people
-    from portal.models import Region, User
-    from programmes.models import Programme, Round
+    from bench.fixtures import bench_round, fresh_users
+    from programmes.models import Round
 
-    call_command("load_programmes", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
-    units = load_demo_people()
-    version = Programme.objects.get(code="songjiang-chief-technician").latest_version
-    round_, _ = Round.objects.get_or_create(
-        name=ROUND_NAME,
-        defaults={
-            "version": version,
-            "year": 2026,
-            "opens_on": date(2026, 3, 1),
-            "closes_on": date(2026, 4, 30),
-            "quota": 25,
-            "status": Round.Status.REVIEW,
-        },
+    PdfBatch.objects.filter(round__name=ROUND_NAME).delete()
+    round_, units, street = bench_round(
+        ROUND_NAME,
+        status=Round.Status.REVIEW,
+        opens_on=date(2026, 3, 1),
+        closes_on=date(2026, 4, 30),
+        year=2026,
     )
-    PdfBatch.objects.filter(round=round_).delete()
-    Application.objects.filter(round=round_).delete()
-    User.objects.filter(username__startswith=USER_PREFIX).delete()
-    users = User.objects.bulk_create(
-        User(username=f"{USER_PREFIX}{i}", real_name=f"批量{i:04d}", password="!")
-        for i in range(count)
-    )
-    street = Region.objects.get(code="songjiang-chedun")
+    users = fresh_users(USER_PREFIX, count, "批量")
+    version = round_.version
     data = demo_form_data(version.ruleset, on=date(2026, 3, 10))
     Application.objects.bulk_create(
         Application(

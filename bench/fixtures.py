@@ -1,0 +1,47 @@
+"""What the database benchmarks set up alike: the rule sets and demo people loaded, a Songjiang
+round of the benchmark's own (made again each time), and `count` fresh applicant accounts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+CODE = "songjiang-chief-technician"
+
+
+def bench_round(name: str, *, status: str, opens_on: date, closes_on: date, year: int):
+    """(round, demo units, the Chedun street): the named round emptied of its applications."""
+    from django.core.management import call_command
+
+    from applications.models import Application
+    from portal.demo import load_demo_people
+    from portal.models import Region
+    from programmes.models import Programme, Round
+
+    call_command("load_programmes", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+    units = load_demo_people()
+    version = Programme.objects.get(code=CODE).latest_version
+    round_, _ = Round.objects.update_or_create(
+        name=name,
+        defaults={
+            "version": version,
+            "year": year,
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+            "quota": 25,
+            "status": status,
+        },
+    )
+    Application.objects.filter(round=round_).delete()
+    return round_, units, Region.objects.get(code="songjiang-chedun")
+
+
+def fresh_users(prefix: str, count: int, name: str):
+    """`count` accounts named `prefix`0… (those of an earlier run deleted first)."""
+    from portal.models import User
+
+    User.objects.filter(username__startswith=prefix).delete()
+    return User.objects.bulk_create(
+        User(username=f"{prefix}{i}", real_name=f"{name}{i:04d}", password="!")
+        for i in range(count)
+    )
