@@ -50,6 +50,11 @@ def is_programme_office(user, programme: Programme) -> bool:
     return programme.authority_id in (scope.office_authority_ids(user) or set())
 
 
+def may_approve(user, version: ProgrammeVersion) -> bool:
+    """Four eyes: an office user of the programme's authority other than the uploader."""
+    return is_programme_office(user, version.programme) and version.uploaded_by_id != user.pk
+
+
 def may_manage(user, programme: Programme) -> bool:
     """Who sees and works the programme's rules page: the `change` scope of Programme."""
     return user.has_perm(scope.perm_name("change", Programme), programme)
@@ -221,7 +226,7 @@ def approve_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
         raise RuleVersionError(
             f"只有待审核的版本可以生效（该版本为“{version.get_state_display()}”）。"
         )
-    if version.uploaded_by_id == by.pk:
+    if not may_approve(by, version):
         raise RuleVersionError("上传人不能审核自己上传的版本，请由本部门另一位经办人员审核。")
     version.state = State.ACTIVE
     version.approved_by = by

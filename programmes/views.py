@@ -155,8 +155,7 @@ def version(request, code: str, number: int):
             "trials": trials,
             "changed_trials": sum(1 for t in trials if t.status == "changed"),
             "failed_trials": sum(1 for t in trials if t.status == "failed"),
-            "may_approve": service.is_programme_office(request.user, programme)
-            and version.uploaded_by_id != request.user.pk,
+            "may_approve": service.may_approve(request.user, version),
         },
     )
 
