@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from portal.admin_scope import ScopedAdmin, ScopedInline
+from reviews import application_admin  # noqa: F401  (the review's ApplicationAdmin, registered)
 from reviews.models import (
     CreditCheck,
     ExpertProfile,
