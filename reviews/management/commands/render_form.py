@@ -1,4 +1,6 @@
-"""Render a programme's application form as PDF: the demo application, or a real one by id."""
+"""Render a programme's application form as PDF: the demo application, or a real one by id;
+or its expert evaluation sheet (--sheet). In reviews, which owns the sheet and sits above the
+declaration (applications.pdf)."""
 
 from __future__ import annotations
 
@@ -9,16 +11,17 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from applications.demo_data import demo_form_data
-from applications.pdf import (
+from applications.models import Application
+from applications.pdf import render_application_pdf, render_form_data_pdf
+from programmes.loader import RULESET_DIR
+from programmes.models import Programme
+from programmes.ruleset import RuleSetError, load_ruleset
+from reviews.score_sheet_pdf import (
     NoScoreSheet,
     demo_scores,
     header_values_of,
-    render_application_pdf,
-    render_form_data_pdf,
     render_score_sheet_pdf,
 )
-from programmes.loader import RULESET_DIR
-from programmes.ruleset import RuleSetError, load_ruleset
 
 
 def _fail(message: str) -> CommandError:
@@ -102,8 +105,6 @@ class Command(BaseCommand):
 
     def _ruleset(self, code: str):
         """The newest loaded version of the programme, else its rule-set file."""
-        from programmes.models import Programme
-
         try:
             programme = Programme.objects.filter(code=code).first()
             version = programme.latest_version if programme else None
@@ -121,8 +122,6 @@ class Command(BaseCommand):
             raise _fail(f"规则文件无效：{exc}") from exc
 
     def _application_pdf(self, pk: int, mask_id: bool) -> bytes:
-        from applications.models import Application
-
         try:
             application = Application.objects.select_related("round__version").get(pk=pk)
         except (Application.DoesNotExist, DatabaseError):
