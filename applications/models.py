@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
+
 
 class PrivateStorage(LazyObject):
     """Uploaded materials: outside every public root, served only by a permission-checked view."""
@@ -237,8 +239,7 @@ class ApplicationEvent(models.Model):
     ) -> ApplicationEvent:
         """One audit row: `application` as it is now is the "to" side; the "from" side defaults
         to the same (a step that moves nothing, such as an expert assignment)."""
-        from portal import audit  # the security log also names every decision
-
+        # the security log also names every decision
         audit.record("decision", user=by, obj=application, detail=action)
         return cls.objects.create(
             application=application,

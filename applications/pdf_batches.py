@@ -20,7 +20,7 @@ from django.utils import timezone
 from applications.models import Application, PdfBatch, PdfBatchChunk
 from applications.pdf import PdfLimitExceeded, application_number, render_application_pdf
 from portal import scope
-from portal.models import Role
+from portal.models import Region, RegionKind, Role
 from portal.outbox import enqueue
 from portal.roles import has_role, scopes, sees_full_identity
 from programmes.models import Round
@@ -229,8 +229,6 @@ def may_use_batches(user) -> bool:
 
 def exportable_streets(user):
     """The streets a user may export: any for the office, their own for a street reviewer."""
-    from portal.models import Region, RegionKind
-
     streets = Region.objects.filter(
         kind__in=[RegionKind.STREET, RegionKind.TOWN, RegionKind.ZONE]
     ).order_by("parent__code", "code")
