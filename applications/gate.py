@@ -21,6 +21,7 @@ from datetime import date
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, Nomination
+from applications.selectors import nominated_count
 from programmes.paths import publicity_end
 from programmes.selectors import working_day_calendar
 
@@ -172,17 +173,7 @@ def unit_discussion_done(application: Application, leaving: Leaving) -> str | No
         (c for c in leaving.ruleset.eligibility.channels if c.code == application.channel), None
     )
     if channel and channel.cap_per_unit and application.unit_id:
-        used = (
-            Nomination.objects.filter(
-                application__round=application.round_id,
-                application__unit=application.unit_id,
-                application__channel=application.channel,
-                discussed_on__isnull=False,
-            )
-            .exclude(application=application)
-            .exclude(application__status__in=[S.WITHDRAWN, S.REJECTED])
-            .count()
-        )
+        used = nominated_count(application)
         if used >= channel.cap_per_unit:
             return f"每个单位限推荐{channel.cap_per_unit}人（{channel.source}），本单位在本批次已推荐{used}人"
     return None

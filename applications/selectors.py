@@ -40,8 +40,8 @@ def nominated_count(application: Application) -> int:
     """How many of the unit's people in this round the unit has already put forward."""
     return (
         Nomination.objects.filter(
-            application__round=application.round,
-            application__unit=application.unit,
+            application__round=application.round_id,
+            application__unit=application.unit_id,
             application__channel=application.channel,
             discussed_on__isnull=False,
         )

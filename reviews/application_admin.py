@@ -180,6 +180,21 @@ class ReviewApplicationAdmin(ApplicationAdmin):
                 messages.SUCCESS,
             )
 
+    def _form_page(self, request, queryset, title, form):
+        """The page that asks for an action's input (reason, experts, finding) before it runs."""
+        return TemplateResponse(
+            request,
+            "reviews/admin_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+            },
+        )
+
     def _with_reason(self, request, queryset, outcome: str, title: str):
         data = request.POST if "apply" in request.POST else None
         if outcome == "return":
@@ -194,18 +209,7 @@ class ReviewApplicationAdmin(ApplicationAdmin):
             )
             self._run(request, queryset, outcome, form.cleaned_data["note"], reasons)
             return None
-        return TemplateResponse(
-            request,
-            "reviews/admin_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-            },
-        )
+        return self._form_page(request, queryset, title, form)
 
     @admin.action(description=_("审核通过（进入下一阶段）"))
     def pass_selected(self, request, queryset):
@@ -241,18 +245,7 @@ class ReviewApplicationAdmin(ApplicationAdmin):
                         messages.SUCCESS,
                     )
             return None
-        return TemplateResponse(
-            request,
-            "reviews/admin_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("记录禁止申报的认定"),
-                "form": form,
-                "queryset": queryset,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-            },
-        )
+        return self._form_page(request, queryset, gettext("记录禁止申报的认定"), form)
 
     @admin.action(description=_("分配评审专家"))
     def assign_experts(self, request, queryset):
@@ -287,18 +280,7 @@ class ReviewApplicationAdmin(ApplicationAdmin):
                         messages.SUCCESS,
                     )
             return None
-        return TemplateResponse(
-            request,
-            "reviews/admin_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": gettext("分配评审专家"),
-                "form": form,
-                "queryset": queryset,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-            },
-        )
+        return self._form_page(request, queryset, gettext("分配评审专家"), form)
 
 
 admin.site.unregister(Application)
