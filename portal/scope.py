@@ -29,7 +29,10 @@ from collections.abc import Callable
 import rules
 from django.db.models import Model, Q, QuerySet
 
-from portal.models import Authority, RegionKind, Role, RoleAssignment, Unit
+from portal.authorities import authority_of_region as authority_of_region  # re-exported
+from portal.authorities import authority_of_scope as authority_of_scope
+from portal.authorities import city_union_authority as city_union_authority
+from portal.models import Authority, Role, RoleAssignment, Unit
 from portal.roles import assignments_of
 
 NOTHING = Q(pk__in=[])
@@ -42,41 +45,6 @@ STAFF_ROLES = (
     Role.UNION_REVIEWER,
     Role.EXPERT,
 )
-
-
-def _district_of(region):
-    if region is None:
-        return None
-    if region.kind in (RegionKind.DISTRICT, RegionKind.CITY):
-        return region
-    return region.parent
-
-
-def authority_of_region(region) -> Authority | None:
-    """The authority serving this region's district (the city union for the city itself)."""
-    district = _district_of(region)
-    if district is None:
-        return None
-    return Authority.objects.filter(region=district).first()
-
-
-def city_union_authority() -> Authority | None:
-    return Authority.objects.filter(kind=Authority.Kind.CITY_UNION).first()
-
-
-def authority_of_scope(assignment: RoleAssignment) -> Authority | None:
-    """The authority a role assignment belongs to, from the organisation it is scoped to."""
-    if assignment.role in (Role.APPLICANT, Role.SYSTEM_ADMIN):
-        return None
-    if assignment.union_id:
-        return city_union_authority()
-    if assignment.department_id:
-        return authority_of_region(assignment.department.district)
-    if assignment.unit_id:
-        return authority_of_region(assignment.unit.tax_district)
-    if assignment.region_id:
-        return authority_of_region(assignment.region)
-    return None
 
 
 def is_system_admin(user) -> bool:
