@@ -13,6 +13,7 @@ from portal.models import (
     Department,
     OutboxMessage,
     Region,
+    Role,
     RoleAssignment,
     Union,
     Unit,
@@ -25,7 +26,7 @@ from portal.resources import (
     UnionResource,
     UnitResource,
 )
-from portal.roles import sees_full_identity
+from portal.roles import has_role, sees_full_identity
 
 
 class SystemAdminImportOnly:
@@ -221,9 +222,6 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def _system_admin(self, request) -> bool:
-        from portal.models import Role
-        from portal.roles import has_role
-
         return request.user.is_active and has_role(request.user, Role.SYSTEM_ADMIN)
 
     def has_module_permission(self, request):

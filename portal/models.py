@@ -384,7 +384,7 @@ class RoleAssignment(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.authority_id:
-            from portal.authorities import authority_of_scope  # it reads the models
+            from portal.authorities import authority_of_scope  # noqa: PLC0415  (it reads these models)
 
             self.authority = authority_of_scope(self)
         super().save(*args, **kwargs)
@@ -405,7 +405,7 @@ class RoleAssignment(models.Model):
         if self.role in (Role.DISTRICT_OFFICE, Role.FINANCE) and self.region_id:
             if self.region.kind not in (RegionKind.DISTRICT, RegionKind.CITY):
                 raise ValidationError({"region": _("区级角色须指定区或市。")})
-        from portal.authorities import authority_of_scope  # it reads the models
+        from portal.authorities import authority_of_scope  # noqa: PLC0415  (it reads these models)
 
         derived = authority_of_scope(self)
         if derived is not None and self.authority_id and self.authority_id != derived.pk:

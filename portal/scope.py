@@ -28,11 +28,12 @@ from collections.abc import Callable
 
 import rules
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from portal.authorities import authority_of_region as authority_of_region  # re-exported
 from portal.authorities import authority_of_scope as authority_of_scope
 from portal.authorities import city_union_authority as city_union_authority
-from portal.models import Authority, Role, RoleAssignment, Unit
+from portal.models import Authority, Department, Region, Role, RoleAssignment, Union, Unit, User
 from portal.roles import assignments_of
 
 NOTHING = Q(pk__in=[])
@@ -187,8 +188,6 @@ def may_change(user, obj) -> bool:
 
 
 def _register_portal() -> None:
-    from portal.models import Department, Region, Union, User
-
     def regions(user) -> Q:
         districts = region_ids_of(staff_authority_ids(user))
         if districts is None:
@@ -258,8 +257,6 @@ _register_portal()
 def pool_experts(ids: set[int] | None):
     """The experts of these authorities' pools (None: every expert); an expert of no pool (made
     before pools existed) is offered to every office."""
-    from portal.models import User
-
     experts = User.objects.filter(roles__role=Role.EXPERT)
     if ids is not None:
         experts = experts.filter(
@@ -289,8 +286,6 @@ def grant_refusal(*, by, assignment: RoleAssignment) -> str | None:
 
     Only the system admin manages office, finance and system-admin roles; an office grants roles
     only to other people and only inside its own authority."""
-    from django.utils.translation import gettext as _
-
     if is_system_admin(by):
         return None
     if assignment.role not in GRANTABLE_BY_OFFICE:

@@ -14,6 +14,7 @@ import rules
 from django.db.models import Q
 
 from portal import scope
+from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 
 
 def office_ids(user):
@@ -122,8 +123,6 @@ def office_awards_q(user, prefix: str = "") -> Q:
 
 
 def _register() -> None:
-    from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
-
     register = scope.register
     register(Award, view=lambda u: awards_q(u), change=lambda u: office_awards_q(u))
     register(AwardEvent, view=lambda u: awards_q(u, "award__"), change=lambda u: scope.NOTHING)

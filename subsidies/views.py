@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from portal import audit
 from portal.identity import mask_id_number
+from portal.models import Authority
+from portal.xlsx import xlsx_response
 from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
 from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
@@ -32,6 +34,7 @@ from subsidies.permissions import (
     may_manage_award,
     may_view_award,
     may_view_batches,
+    office_ids,
 )
 
 PAGE_SIZE = 50
@@ -119,7 +122,7 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
 @login_required
 def award_pdf(request, pk: int):
     """The award's statement as a PDF (the same people as the page)."""
-    from applications.pdf import render_pdf
+    from applications.pdf import render_pdf  # noqa: PLC0415  (the PDF engine loads only when a PDF is asked for)
 
     award = _award(request.user, pk)
     today = timezone.localdate()
@@ -319,9 +322,6 @@ def runs(request):
 
 def _own_authority(user):
     """The authority an office's run covers (None, every authority, for the system admin)."""
-    from portal.models import Authority
-    from subsidies.permissions import office_ids
-
     ids = office_ids(user)
     return None if ids is None else Authority.objects.filter(pk__in=ids).order_by("pk").first()
 
@@ -460,8 +460,6 @@ PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号",
 @login_required
 def batch_export(request, pk: int):
     """The payroll sheet (xlsx) with full ID and account numbers: finance and the office only."""
-    from portal.xlsx import xlsx_response
-
     batch = _batch(request.user, pk)
     if batch.status == PaymentBatch.Status.DRAFT:
         raise Http404  # a draft batch is not paid from: its payroll sheet is not offered
