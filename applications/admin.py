@@ -269,7 +269,7 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
     def declaration(self, obj):
         from django.template.loader import render_to_string
 
-        from portal.roles import sees_full_identity
+        from portal.scope import may_see_full_identity
         from reviews.display import present
         from reviews.permissions import ruleset_of
 
@@ -278,7 +278,7 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
             ruleset_of(obj),
             obj.data,
             for_expert=False,
-            full_identity=bool(request and sees_full_identity(request.user)),
+            full_identity=bool(request and may_see_full_identity(request.user, obj)),
         )
         return render_to_string("reviews/_declaration.html", {"sections": sections})
 

@@ -419,10 +419,10 @@ def version(request, pk: int, number: int):
 def readable(ruleset, data: dict, *, user, application) -> list:
     """The stored data as labelled sections for the read-only pages (reviews.display): the ID
     number in full only to the applicant and the roles that need it."""
-    from portal.roles import sees_full_identity
+    from portal.scope import may_see_full_identity
     from reviews.display import present
 
-    full = application.applicant_id == user.pk or sees_full_identity(user)
+    full = may_see_full_identity(user, application)
     if full and application.applicant_id != user.pk:
         audit.record("view_full_id", user=user, obj=application)
     return present(ruleset, data, for_expert=False, full_identity=full)
@@ -448,10 +448,10 @@ def pdf(request, pk: int):
     from django.http import HttpResponse
 
     from applications.pdf import render_application_pdf
-    from portal.roles import sees_full_identity
+    from portal.scope import may_see_full_identity
 
     application = _application(request, pk)
-    mask = not (application.applicant_id == request.user.pk or sees_full_identity(request.user))
+    mask = not may_see_full_identity(request.user, application)
     if not mask and application.applicant_id != request.user.pk:
         audit.record("view_full_id", obj=application, detail="pdf")
     content = render_application_pdf(application, mask_id=mask)

@@ -34,7 +34,7 @@ from portal.authorities import authority_of_region as authority_of_region  # re-
 from portal.authorities import authority_of_scope as authority_of_scope
 from portal.authorities import city_union_authority as city_union_authority
 from portal.models import Authority, Department, Region, Role, RoleAssignment, Union, Unit, User
-from portal.roles import assignments_of
+from portal.roles import assignments_of, sees_full_identity
 
 NOTHING = Q(pk__in=[])
 # Roles that act for an authority (its staff); unit and applicant roles act for themselves.
@@ -304,3 +304,35 @@ def grant_refusal(*, by, assignment: RoleAssignment) -> str | None:
     ):
         return _("只能在本机构范围内分配角色。")
     return None
+
+
+# --- who sees a full ID number -------------------------------------------------------------
+
+# app label.model name -> rule(user, subject) -> bool, for subjects whose holder a higher app
+# decides (subsidies registers its awards: the office managing the award and its finance).
+FullIdentityRule = Callable[[object, Model], bool]
+_FULL_IDENTITY_RULES: dict[str, FullIdentityRule] = {}
+
+
+def register_full_identity(model: type[Model], rule: FullIdentityRule) -> None:
+    _FULL_IDENTITY_RULES[model._meta.label_lower] = rule
+
+
+def may_see_full_identity(user, subject=None) -> bool:
+    """The one decision of who sees a full ID number (every page, PDF, batch and admin form).
+
+    `subject` is what the number belongs to: an application (its applicant sees their own), an
+    object of a model that registered its rule (`register_full_identity`: an award), or None /
+    anything else (a batch of many people, a user in the admin): the roles of
+    `portal.roles.FULL_IDENTITY_ROLES` (district office, finance, system admin). Everyone else
+    sees the number masked (`portal.identity.mask_id_number`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    meta = getattr(subject, "_meta", None)
+    rule = _FULL_IDENTITY_RULES.get(meta.label_lower) if meta is not None else None
+    if rule is not None:
+        return bool(rule(user, subject))
+    applicant_id = getattr(subject, "applicant_id", None)  # an application: its applicant
+    if applicant_id is not None and applicant_id == user.pk:
+        return True
+    return sees_full_identity(user)

@@ -20,13 +20,13 @@ from django.views.decorators.http import require_POST
 from portal import audit
 from portal.identity import mask_id_number
 from portal.models import Authority
+from portal.scope import may_see_full_identity
 from portal.xlsx import xlsx_response
 from subsidies import forms, selectors, services
 from subsidies.ledger import RunError
 from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
 from subsidies.permissions import (
     is_finance,
-    is_finance_of,
     is_office,
     may_approve_batches,
     may_approve_recovery,
@@ -105,7 +105,7 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "statement": statement,
             "manage": manage,
             "forms": _action_forms(award, bound) if manage else {},
-            "full_identity": manage or is_finance_of(request.user, award),
+            "full_identity": may_see_full_identity(request.user, award),
             "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
@@ -139,7 +139,7 @@ def _id_number(user, award) -> str:
     number = award.person_id_number or (award.person.id_number if award.person else "") or ""
     if not number:
         return ""
-    if may_manage_award(user, award) or is_finance_of(user, award):
+    if may_see_full_identity(user, award):
         audit.record("view_full_id", user=user, obj=award)
         return number
     return mask_id_number(number)
@@ -399,6 +399,7 @@ def batch_detail(request, pk: int):
             "total": sum((r.amount for r in rows), 0),
             "may_approve": request.user.has_perm("subsidies.approve_batch", batch),
             "may_export": batch.status != PaymentBatch.Status.DRAFT,
+            "full_identity": may_see_full_identity(request.user, batch),
         },
     )
 
@@ -464,8 +465,10 @@ def batch_export(request, pk: int):
     if batch.status == PaymentBatch.Status.DRAFT:
         raise Http404  # a draft batch is not paid from: its payroll sheet is not offered
     rows = []
+    full_identity = may_see_full_identity(request.user, batch)
     for row in selectors.batch_rows(request.user, batch):
         name, id_number, bank, account = payee_of(row)
+        id_number = id_number if full_identity else mask_id_number(id_number)
         rows.append(
             [
                 name,
