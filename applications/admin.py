@@ -28,7 +28,7 @@ from applications.resources import CandidateListResource
 from applications.selectors import ruleset_of
 from portal import scope
 from portal.admin_scope import ScopedAdmin, ScopedInline
-from portal.roles import sees_full_identity
+from portal.scope import may_see_full_identity
 from programmes.models import Programme
 
 
@@ -140,7 +140,7 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
             ruleset_of(obj),
             obj.data,
             for_expert=False,
-            full_identity=bool(request and sees_full_identity(request.user)),
+            full_identity=bool(request and may_see_full_identity(request.user, obj)),
         )
         return render_to_string("reviews/_declaration.html", {"sections": sections})
 

@@ -7,11 +7,11 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "申报"
 
     def ready(self):
-        from applications import workbench  # noqa: PLC0415 — it imports models, not loaded before ready()
+        from applications import workbench
 
         workbench.register()
 
     def load_demo(self, stdout):
-        from applications.demo import load_demo_applications  # noqa: PLC0415 — models, not loaded with the AppConfig
+        from applications.demo import load_demo_applications
 
         load_demo_applications(stdout)

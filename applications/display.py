@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from portal import audit
 from portal.identity import mask_id_number
-from portal.roles import sees_full_identity
+from portal.scope import may_see_full_identity
 
 SENSITIVE_TYPES = frozenset({"id_number", "phone"})
 
@@ -107,7 +107,7 @@ def hidden_from_experts(ruleset, item_code: str) -> bool:
 def readable(ruleset, data: dict, *, user, application) -> list[SectionView]:
     """The stored data as labelled sections for the read-only pages: the ID number in full only
     to the applicant and the roles that need it (a full view by staff is audited)."""
-    full = application.applicant_id == user.pk or sees_full_identity(user)
+    full = may_see_full_identity(user, application)
     if full and application.applicant_id != user.pk:
         audit.record("view_full_id", user=user, obj=application)
     return present(ruleset, data, for_expert=False, full_identity=full)

@@ -26,7 +26,7 @@ from applications.permissions import (
 )
 from portal import audit
 from portal.models import Unit
-from portal.roles import sees_full_identity
+from portal.scope import may_see_full_identity
 from programmes import selectors as programme_selectors
 from programmes.models import Round
 
@@ -433,7 +433,7 @@ def withdraw(request, pk: int):
 @login_required
 def pdf(request, pk: int):
     application = _application(request, pk)
-    mask = not (application.applicant_id == request.user.pk or sees_full_identity(request.user))
+    mask = not may_see_full_identity(request.user, application)
     if not mask and application.applicant_id != request.user.pk:
         audit.record("view_full_id", obj=application, detail="pdf")
     content = render_application_pdf(application, mask_id=mask)

@@ -13,6 +13,7 @@ from portal.models import (
     Department,
     OutboxMessage,
     Region,
+    Role,
     RoleAssignment,
     Union,
     Unit,
@@ -25,7 +26,8 @@ from portal.resources import (
     UnionResource,
     UnitResource,
 )
-from portal.roles import sees_full_identity
+from portal.roles import has_role
+from portal.scope import may_see_full_identity
 
 
 class SystemAdminImportOnly:
@@ -148,14 +150,14 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """Only the system admin sees (and so can post) the rights; the full ID number only the
-        roles of sees_full_identity (the user list is already cut to the office's scope)."""
+        roles of portal.scope.may_see_full_identity (the user list is already cut to the office's scope)."""
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
         out = []
         for name, options in fieldsets:
             fields = [f for f in options["fields"] if f not in PERMISSION_FIELDS]
-            if not sees_full_identity(request.user):
+            if not may_see_full_identity(request.user, obj):
                 fields = ["masked_id" if f == "id_number" else f for f in fields]
             out.append((name, {**options, "fields": tuple(fields)}))
         return out
@@ -164,7 +166,7 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += ["last_login", "date_joined"]
-            if not sees_full_identity(request.user):
+            if not may_see_full_identity(request.user, obj):
                 readonly.append("masked_id")
         return readonly
 
@@ -221,9 +223,6 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def _system_admin(self, request) -> bool:
-        from portal.models import Role
-        from portal.roles import has_role
-
         return request.user.is_active and has_role(request.user, Role.SYSTEM_ADMIN)
 
     def has_module_permission(self, request):

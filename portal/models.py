@@ -344,7 +344,7 @@ class RoleAssignment(models.Model):
         Union, verbose_name=_("工会"), null=True, blank=True, on_delete=models.PROTECT
     )
     # The authority whose staff (or, for unit roles, whose district's unit) this role is;
-    # derived from the scope on save (portal.scope.authority_of_scope), chosen for experts.
+    # derived from the scope on save (portal.authorities.authority_of_scope), chosen for experts.
     authority = models.ForeignKey(
         Authority,
         verbose_name=_("主管机构"),
@@ -384,7 +384,7 @@ class RoleAssignment(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.authority_id:
-            from portal.scope import authority_of_scope  # scope imports the models
+            from portal.authorities import authority_of_scope  # noqa: PLC0415  (it reads these models)
 
             self.authority = authority_of_scope(self)
         super().save(*args, **kwargs)
@@ -405,7 +405,7 @@ class RoleAssignment(models.Model):
         if self.role in (Role.DISTRICT_OFFICE, Role.FINANCE) and self.region_id:
             if self.region.kind not in (RegionKind.DISTRICT, RegionKind.CITY):
                 raise ValidationError({"region": _("区级角色须指定区或市。")})
-        from portal.scope import authority_of_scope  # scope imports the models
+        from portal.authorities import authority_of_scope  # noqa: PLC0415  (it reads these models)
 
         derived = authority_of_scope(self)
         if derived is not None and self.authority_id and self.authority_id != derived.pk:

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "subsidies",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,8 @@ from applications.models import Application
 from portal import audit
 from portal.models import Role
 from portal.ratelimits import over_limit, refusal_message
-from portal.roles import has_role, sees_full_identity
+from portal.roles import has_role
+from portal.scope import may_see_full_identity
 from reviews import display, selectors, services, workflow
 from reviews.forms import DecisionForm, QueueFilterForm
 from reviews.permissions import current_stage, may_decide, ruleset_of
@@ -103,7 +104,7 @@ def _file_context(request, application, *, form=None):
             .prefetch_related("rows")
             .order_by("assignment__panel__stage", "assignment__expert__username")
         )
-    if sees_full_identity(request.user):
+    if may_see_full_identity(request.user, application):
         audit.record("view_full_id", obj=application)
     return {
         "sheets": sheets,
@@ -117,7 +118,7 @@ def _file_context(request, application, *, form=None):
             ruleset,
             application.data,
             for_expert=False,
-            full_identity=sees_full_identity(request.user),
+            full_identity=may_see_full_identity(request.user, application),
         ),
         "versions": application.versions.all(),
         "attachments": attachments,

@@ -17,8 +17,12 @@ from django.db.models import Case, CharField, Count, Q, Sum, When
 from django.db.models.functions import Cast, ExtractYear, Substr
 
 from applications.models import Application, ApplicationEvent
+from portal import scope as authority_scope
 from portal.models import Role, Unit
 from portal.roles import has_role, scopes
+from programmes.models import Round
+from reviews.models import ScoreSheet
+from subsidies.models import Assessment, Award, Funding, Payment
 
 ALL = "*"
 
@@ -26,17 +30,14 @@ ALL = "*"
 def scope_districts(user) -> set:
     """The authorities (ids) whose programmes the user's statistics cover (ALL: the system
     admin). The office and finance see their own authority's (portal.scope)."""
-    from portal import scope
-
-    office, finance = scope.office_authority_ids(user), scope.finance_authority_ids(user)
+    office = authority_scope.office_authority_ids(user)
+    finance = authority_scope.finance_authority_ids(user)
     if office is None or finance is None:
         return {ALL}
     return office | finance
 
 
 def rounds_in_scope(districts: set):
-    from programmes.models import Round
-
     rounds = Round.objects.select_related("version__programme").order_by("-year", "name")
     if ALL in districts:
         return list(rounds)
@@ -61,8 +62,6 @@ def scope_of(user) -> Scope | None:
     department or union reviewer the applications of their street, department or union;
     finance the awards and the money. None: no dashboard."""
     districts = scope_districts(user)
-    from portal import scope as authority_scope
-
     offices = authority_scope.office_authority_ids(user)
     if user.is_superuser:
         return Scope({ALL}, Q(), OFFICE_TABLES)
@@ -206,8 +205,6 @@ def time_in_stage(rounds, within: Q = Q()) -> dict:  # noqa: B008
 
 
 def score_spread(rounds) -> dict:
-    from reviews.models import ScoreSheet
-
     totals: dict[int, list[float]] = defaultdict(list)
     names = {}
     for sheet in ScoreSheet.objects.filter(
@@ -239,8 +236,6 @@ def score_spread(rounds) -> dict:
 
 
 def _awards(districts):
-    from subsidies.models import Award
-
     awards = Award.objects.all()
     if ALL not in districts:
         awards = awards.filter(ruleset_version__programme__authority_id__in=districts)
@@ -248,8 +243,6 @@ def _awards(districts):
 
 
 def awards_active(districts) -> dict:
-    from subsidies.models import Award
-
     labels = dict(Award.Title.choices)
     rows = [
         [
@@ -272,8 +265,6 @@ def awards_active(districts) -> dict:
 
 
 def money_paid(districts) -> dict:
-    from subsidies.models import Funding, Payment
-
     labels = dict(Funding.choices)
     payments = Payment.objects.filter(award__in=_awards(districts))
     rows = []
@@ -315,8 +306,6 @@ def money_paid(districts) -> dict:
 
 
 def assessments_due(districts, today: date) -> dict:
-    from subsidies.models import Assessment
-
     rows = []
     for assessment in (
         Assessment.objects.filter(award__in=_awards(districts), result="")
