@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto import BlindIndex, EncryptedChar, with_indexes
 from portal.identity import IdentityError, clean_credit_code, clean_id_number, mask_id_number
 
 
@@ -241,9 +242,16 @@ class User(AbstractUser):
     """A person who signs in. The ID number is stored here once and shown masked elsewhere."""
 
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, unique=True, null=True, blank=True)
+    # Encrypted at rest (portal/crypto.py); unique and looked up through the blind indexes.
+    phone = EncryptedChar(
+        _("手机号码"), max_length=20, null=True, blank=True, blind_index="phone_index"
+    )
+    phone_index = BlindIndex(source="phone", kind="phone", unique=True)
     email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedChar(
+        _("身份证号码"), max_length=18, null=True, blank=True, blind_index="id_number_index"
+    )
+    id_number_index = BlindIndex(source="id_number", kind="id_number", unique=True)
     password_changed_at = models.DateTimeField(
         _("密码修改时间"),
         default=timezone.now,
@@ -262,6 +270,12 @@ class User(AbstractUser):
     def set_password(self, raw_password) -> None:
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        # A saved ID number or phone carries its blind index with it.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_indexes(type(self), kwargs["update_fields"])
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
