@@ -51,8 +51,9 @@ def _batches(model, columns: list[str], *, using: str, batch: int) -> Iterator[l
     pk = model._meta.pk.column
     selected = ", ".join(quote(c) for c in [pk, *columns])
     # Only quoted names from the model's _meta are interpolated; the values are parameters.
-    sql = (  # noqa: S608
-        f"SELECT {selected} FROM {quote(model._meta.db_table)} "
+    table = quote(model._meta.db_table)
+    sql = (
+        f"SELECT {selected} FROM {table} "  # noqa: S608
         f"WHERE {quote(pk)} > %s ORDER BY {quote(pk)} LIMIT %s"
     )
     last = 0
