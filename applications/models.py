@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
-from portal.crypto import DeclarationJSONField, personal_codes
+from portal.crypto import DeclarationJSONField
 
 
 class PrivateStorage(LazyObject):
@@ -85,7 +85,9 @@ class Application(models.Model):
     stage = models.CharField(_("当前阶段"), max_length=64, blank=True)
     stage_entered_at = models.DateTimeField(_("进入当前阶段时间"), null=True, blank=True)
     # ID numbers, phones and bank accounts inside are encrypted at rest (portal/crypto.py).
-    data = DeclarationJSONField(_("申报内容"), default=dict, blank=True)
+    data = DeclarationJSONField(
+        _("申报内容"), default=dict, blank=True, ruleset_from="round.version"
+    )
     warn_reasons = models.JSONField(_("情况说明"), default=dict, blank=True)
     revision = models.PositiveIntegerField(_("保存次数"), default=0)
     street = models.ForeignKey(
@@ -139,10 +141,6 @@ class Application(models.Model):
     def latest_version(self):
         return self.versions.order_by("-number").first()
 
-    def personal_codes(self) -> frozenset[str]:
-        """The declaration's keys encrypted at rest: its rule set's personal fields."""
-        return personal_codes(self.round.version.ruleset if self.round_id else None)
-
 
 class ApplicationVersion(models.Model):
     """What was submitted, frozen with the rule-set version it was judged under."""
@@ -151,7 +149,8 @@ class ApplicationVersion(models.Model):
         Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本"))
-    data = DeclarationJSONField(_("申报内容"))  # personal values encrypted, as the application's
+    # Personal values encrypted at rest, as in the application's.
+    data = DeclarationJSONField(_("申报内容"), ruleset_from="ruleset_version")
     checks = models.JSONField(_("资格预审结果"), default=list)
     warn_reasons = models.JSONField(_("情况说明"), default=dict)
     ruleset_version = models.ForeignKey(
@@ -174,10 +173,6 @@ class ApplicationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.number}版"
-
-    def personal_codes(self) -> frozenset[str]:
-        """The declaration's keys encrypted at rest: its rule set's personal fields."""
-        return personal_codes(self.ruleset_version.ruleset if self.ruleset_version_id else None)
 
 
 class Attachment(models.Model):

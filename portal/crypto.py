@@ -322,14 +322,37 @@ def with_indexes(model, update_fields):
 class DeclarationJSONField(models.JSONField):
     """A declaration: JSON whose personal values are tokens (see `encrypt_declaration`).
 
-    On save the instance's `personal_codes()` (its rule set's personal fields) are encrypted;
-    any other write (an update, a migration) encrypts at least the shipped codes.
+    `ruleset_from`: the attribute path from the row to its rule-set version
+    (programmes.ProgrammeVersion, e.g. "round.version"), whose personal fields are encrypted on
+    save besides the shipped codes; any other write (an update) encrypts the shipped codes.
     """
+
+    def __init__(self, *args, ruleset_from: str = "", **kwargs):
+        self.ruleset_from = ruleset_from
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.ruleset_from:
+            kwargs["ruleset_from"] = self.ruleset_from
+        return name, path, args, kwargs
+
+    def ruleset_of(self, model_instance):
+        """The row's rule set (parsed, or its stored JSON on a migration's model), or None."""
+        version = model_instance
+        for name in self.ruleset_from.split(".") if self.ruleset_from else ():
+            if getattr(version, f"{name}_id", True) is None:
+                return None
+            version = getattr(version, name, None)
+            if version is None:
+                return None
+        if version is model_instance:
+            return None
+        return getattr(version, "ruleset", None) or getattr(version, "data", None)
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)
-        own = getattr(model_instance, "personal_codes", None)
-        return encrypt_declaration(value, own() if callable(own) else PERSONAL_CODES)
+        return encrypt_declaration(value, personal_codes(self.ruleset_of(model_instance)))
 
     def get_prep_value(self, value):
         return super().get_prep_value(encrypt_declaration(value))

@@ -170,22 +170,13 @@ def _rotated(data, codes, counts: Counts):
     return data, False
 
 
-def encrypt_declarations(
-    model,
-    name: str,
-    rulesets: Callable[[list[int]], dict[int, object]],
-    *,
-    using: str = "default",
-    batch: int = BATCH,
-) -> Counts:
-    """Every personal value inside `model.name` (a declaration) under the first key.
-
-    `rulesets(pks)`: each row's rule set (parsed or its stored JSON), whose personal fields are
-    encrypted besides the shipped codes (`crypto.PERSONAL_CODES`).
-    """
+def encrypt_declarations(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
+    """Every personal value inside `model.name` (a declaration) under the first key: the
+    shipped codes (`crypto.PERSONAL_CODES`) and the personal fields of each row's rule set."""
     field = model._meta.get_field(name)
     counts = Counts(f"{model._meta.db_table}.{field.column}")
     manager = model._base_manager.using(using)
+    rulesets = _rulesets(model, field, using=using)
     for rows in _batches(model, [field.column], using=using, batch=batch):
         of_row = rulesets([pk for pk, _ in rows])
         with transaction.atomic(using=using):
@@ -216,18 +207,48 @@ def decrypt_declarations(model, name: str, *, using: str = "default", batch: int
     return counts
 
 
-def rulesets_through(model, path: str, version_model) -> Callable[[list[int]], dict[int, object]]:
-    """`rulesets` for `encrypt_declarations`: each row's rule set JSON through `path` (the
-    version's id), each version read once."""
+def _rulesets(model, field, *, using: str) -> Callable[[list[int]], dict[int, object]]:
+    """Each row's rule set JSON (the version `field.ruleset_from` names), each version read
+    once; no rule set when the field names none."""
+    names = field.ruleset_from.split(".") if getattr(field, "ruleset_from", "") else []
+    if not names:
+        return lambda pks: {}
+    version_model = model
+    for part in names:
+        version_model = version_model._meta.get_field(part).related_model
+    path = "__".join(names)
     cache: dict[int, object] = {}
 
     def rulesets(pks: list[int]) -> dict[int, object]:
-        version_of = dict(model._base_manager.filter(pk__in=pks).values_list("pk", path))
+        rows = model._base_manager.using(using).filter(pk__in=pks).values_list("pk", path)
+        version_of = dict(rows)
         missing = {v for v in version_of.values() if v is not None and v not in cache}
         if missing:
-            cache.update(
-                version_model._base_manager.filter(pk__in=missing).values_list("pk", "data")
-            )
+            versions = version_model._base_manager.using(using).filter(pk__in=missing)
+            cache.update(versions.values_list("pk", "data"))
         return {pk: cache.get(version) for pk, version in version_of.items()}
 
     return rulesets
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
+    """Every (model, field) of the installed apps that holds encrypted personal data."""
+    from django.apps import apps  # the app registry, read when a command runs
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, crypto.EncryptedChar | crypto.DeclarationJSONField):
+                found.append((model, field))
+    return found
+
+
+def rotate(*, using: str = "default", batch: int = BATCH) -> list[Counts]:
+    """Every encrypted value under the first key, every blind index under the current key."""
+    counts = []
+    for model, field in encrypted_fields():
+        if isinstance(field, crypto.DeclarationJSONField):
+            counts.append(encrypt_declarations(model, field.name, using=using, batch=batch))
+        else:
+            counts.append(encrypt_column(model, field.name, using=using, batch=batch))
+    return counts

@@ -12,29 +12,15 @@ from portal import field_keys
 
 
 def encrypt(apps, schema_editor):
-    alias = schema_editor.connection.alias
-    version = apps.get_model("programmes", "ProgrammeVersion")
-    application = apps.get_model("applications", "Application")
-    frozen = apps.get_model("applications", "ApplicationVersion")
-    field_keys.encrypt_declarations(
-        application,
-        "data",
-        field_keys.rulesets_through(application, "round__version_id", version),
-        using=alias,
-    )
-    field_keys.encrypt_declarations(
-        frozen,
-        "data",
-        field_keys.rulesets_through(frozen, "ruleset_version_id", version),
-        using=alias,
-    )
+    for name in ("Application", "ApplicationVersion"):
+        model = apps.get_model("applications", name)
+        field_keys.encrypt_declarations(model, "data", using=schema_editor.connection.alias)
 
 
 def decrypt(apps, schema_editor):
-    alias = schema_editor.connection.alias
     for name in ("Application", "ApplicationVersion"):
         model = apps.get_model("applications", name)
-        field_keys.decrypt_declarations(model, "data", using=alias)
+        field_keys.decrypt_declarations(model, "data", using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
