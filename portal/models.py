@@ -285,6 +285,24 @@ class User(AbstractUser):
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
+    def validate_unique(self, exclude=None) -> None:
+        """Also the ID number and phone, unique through their blind indexes, with the message
+        their unique columns gave (具有 身份证号码 的 用户 已存在。)."""
+        errors: dict = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name in ("id_number", "phone"):
+            value = getattr(self, name)
+            if (exclude and name in exclude) or not value or name in errors:
+                continue
+            others = type(self)._default_manager.filter(**{name: value}).exclude(pk=self.pk)
+            if others.exists():
+                errors[name] = [self.unique_error_message(type(self), (name,))]
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self) -> None:
         super().clean()
         if self.id_number:
