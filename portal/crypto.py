@@ -109,10 +109,12 @@ def looks_encrypted(value: str) -> bool:
 
 
 def normalise(kind: str, value) -> str:
-    """What is indexed: an ID number upper-case without spaces, a phone its digits only."""
+    """What is indexed: an ID number upper-case without spaces, a phone its digits only
+    (a mobile written with the country code, +86 138..., as the 11 digits)."""
     text = "" if value is None else str(value)
     if kind == "phone":
-        return re.sub(r"\D", "", text)
+        digits = re.sub(r"\D", "", text)
+        return digits[2:] if len(digits) == 13 and digits.startswith("861") else digits
     return "".join(text.split()).upper()
 
 

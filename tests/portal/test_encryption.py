@@ -330,3 +330,16 @@ def test_production_keys_come_from_the_environment_newest_first():
         env, "shell", "-c", "from django.conf import settings; print(settings.SALT_KEY)"
     )
     assert "['new-key', 'old-key']" in result.stdout, result.stderr
+
+
+def test_what_the_blind_index_normalises(keys):
+    assert crypto.normalise("id_number", " 31010419750315101x ") == "31010419750315101X"
+    assert crypto.normalise("phone", "+86 138-0000-0001") == "13800000001"
+    assert crypto.normalise("phone", "021-5760 0001") == "02157600001"
+    assert crypto.blind_index("phone", "138 0000 0001") == crypto.blind_index(
+        "phone", "13800000001"
+    )
+    assert crypto.blind_index("phone", "13800000001") != crypto.blind_index(
+        "id_number", "13800000001"
+    )
+    assert crypto.blind_index("phone", "") is None
