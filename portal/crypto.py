@@ -258,11 +258,7 @@ class EncryptedChar(EncryptedCharField):
         return name, path, args, kwargs
 
     @property
-    def keys(self):  # the library caches these on the field for the life of the process
-        return EncryptedTextField().keys
-
-    @property
-    def f(self):
+    def f(self):  # the library caches its Fernet on the field for the life of the process
         return fernet()
 
     def get_prep_value(self, value):
