@@ -12,6 +12,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from portal import audit
+from portal.crypto import DeclarationJSONField
 
 
 class PrivateStorage(LazyObject):
@@ -84,7 +85,10 @@ class Application(models.Model):
     )
     stage = models.CharField(_("当前阶段"), max_length=64, blank=True)
     stage_entered_at = models.DateTimeField(_("进入当前阶段时间"), null=True, blank=True)
-    data = models.JSONField(_("申报内容"), default=dict, blank=True)
+    # ID numbers, phones and bank accounts inside are encrypted at rest (portal/crypto.py).
+    data = DeclarationJSONField(
+        _("申报内容"), default=dict, blank=True, ruleset_from="round.version"
+    )
     warn_reasons = models.JSONField(_("情况说明"), default=dict, blank=True)
     revision = models.PositiveIntegerField(_("保存次数"), default=0)
     street = models.ForeignKey(
@@ -146,7 +150,8 @@ class ApplicationVersion(models.Model):
         Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本"))
-    data = models.JSONField(_("申报内容"))
+    # Personal values encrypted at rest, as in the application's.
+    data = DeclarationJSONField(_("申报内容"), ruleset_from="ruleset_version")
     checks = models.JSONField(_("资格预审结果"), default=list)
     warn_reasons = models.JSONField(_("情况说明"), default=dict)
     ruleset_version = models.ForeignKey(

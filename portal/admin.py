@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
@@ -128,7 +129,8 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
     resource_classes = [StaffAccountResource]
     inlines = [RoleAssignmentInline]
     list_display = ["username", "real_name", "phone", "email", "masked_id", "is_staff", "is_active"]
-    search_fields = ["username", "real_name", "phone", "email"]
+    # The phone and ID number are encrypted: no substring search, an exact one (blind index).
+    search_fields = ["username", "real_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("real_name", "phone", "email", "id_number")}),
@@ -174,6 +176,13 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
         if request.user.is_superuser:
             return super().get_list_filter(request)
         return ["is_active"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found |= queryset.filter(Q(phone=term) | Q(id_number=term))
+        return found, may_have_duplicates
 
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto import BlindIndex, EncryptedChar, with_indexes
 from portal.identity import IdentityError, clean_credit_code, clean_id_number, mask_id_number
 
 
@@ -241,9 +242,16 @@ class User(AbstractUser):
     """A person who signs in. The ID number is stored here once and shown masked elsewhere."""
 
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, unique=True, null=True, blank=True)
+    # Encrypted at rest (portal/crypto.py); unique and looked up through the blind indexes.
+    phone = EncryptedChar(
+        _("手机号码"), max_length=20, null=True, blank=True, blind_index="phone_index"
+    )
+    phone_index = BlindIndex(source="phone", kind="phone", unique=True)
     email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedChar(
+        _("身份证号码"), max_length=18, null=True, blank=True, blind_index="id_number_index"
+    )
+    id_number_index = BlindIndex(source="id_number", kind="id_number", unique=True)
     password_changed_at = models.DateTimeField(
         _("密码修改时间"),
         default=timezone.now,
@@ -263,6 +271,12 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def save(self, *args, **kwargs):
+        # A saved ID number or phone carries its blind index with it.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_indexes(type(self), kwargs["update_fields"])
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return self.real_name or self.username
@@ -270,6 +284,24 @@ class User(AbstractUser):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    def validate_unique(self, exclude=None) -> None:
+        """Also the ID number and phone, unique through their blind indexes, with the message
+        their unique columns gave (具有 身份证号码 的 用户 已存在。)."""
+        errors: dict = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name in ("id_number", "phone"):
+            value = getattr(self, name)
+            if (exclude and name in exclude) or not value or name in errors:
+                continue
+            others = type(self)._default_manager.filter(**{name: value}).exclude(pk=self.pk)
+            if others.exists():
+                errors[name] = [self.unique_error_message(type(self), (name,))]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self) -> None:
         super().clean()

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto import EncryptedChar
+
 
 class Funding(models.TextChoices):
     TALENT_DEVELOPMENT_FUND = "talent_development_fund", _("区人才发展专项资金")
@@ -70,11 +72,13 @@ class Award(models.Model):
     # The person paid (收款人) as the rule set names them: the applicant, or for a project the
     # leader named in the declaration (青人社〔2020〕54号 五(一)2), never an organisation's login.
     person_name = models.CharField(_("收款人姓名"), max_length=60, blank=True, default="")
-    person_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True, default="")
+    # The payee's ID number and the accounts are encrypted at rest (portal/crypto.py); nothing
+    # looks an award up by them.
+    person_id_number = EncryptedChar(_("收款人身份证号"), max_length=18, blank=True, default="")
     person_bank = models.CharField(_("个人开户银行"), max_length=100, blank=True)
-    person_account = models.CharField(_("个人账号"), max_length=40, blank=True)
+    person_account = EncryptedChar(_("个人账号"), max_length=40, blank=True)
     unit_bank = models.CharField(_("单位开户银行"), max_length=100, blank=True)
-    unit_account = models.CharField(_("单位账号"), max_length=40, blank=True)
+    unit_account = EncryptedChar(_("单位账号"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("命名与待遇")
