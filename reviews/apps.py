@@ -7,9 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = "评审"
 
     def ready(self):
-        from portal.models import Role
-        from portal.workbench import register_panel
-        from reviews import panels, permissions, requirements  # noqa: F401  (registers the rules)
+        from portal.models import Role  # noqa: PLC0415 — needs the app registry
+        from portal.workbench import register_panel  # noqa: PLC0415 — needs the app registry
+
+        # registers the rules and the panels (needs the app registry)
+        from reviews import panels, permissions, requirements  # noqa: F401, PLC0415
 
         requirements.register()
 
@@ -26,9 +28,9 @@ class ReviewsConfig(AppConfig):
 
     def load_demo(self, stdout):
         """Expert profiles for the demo experts (idempotent)."""
-        from portal.demo import EXPERT_POOLS
-        from portal.models import Authority, Unit, User
-        from reviews.models import ExpertProfile
+        from portal.demo import EXPERT_POOLS  # noqa: PLC0415 — needs the app registry
+        from portal.models import Authority, Unit, User  # noqa: PLC0415 — needs the app registry
+        from reviews.models import ExpertProfile  # noqa: PLC0415 — needs the app registry
 
         profiles = {
             "expert_a": ("机械制造、数控加工", "正高级工程师", None),
