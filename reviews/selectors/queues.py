@@ -172,7 +172,6 @@ def stage_choices(user) -> list[tuple[str, str]]:
 
 
 def programme_choices() -> list[tuple[str, str]]:
-
     return list(Programme.objects.order_by("code").values_list("code", "name"))
 
 

@@ -35,7 +35,6 @@ def round_applications(round_) -> QuerySet:
 
 
 def expert_assignments(applications, stage: str) -> dict[int, list]:
-
     out: dict[int, list] = {}
     for a in (
         Assignment.objects.filter(application__in=applications, panel__stage=stage)

@@ -109,7 +109,6 @@ def scores_of(applications, stage: str) -> dict[int, list]:
 
 
 def aggregate_for(ruleset, sheets):
-
     scoring = ruleset.scoring
     return aggregate(
         [s.total for s in sheets],

@@ -71,7 +71,6 @@ def _move(locked: Application, **kwargs) -> ApplicationEvent:
 
 
 def _require_organiser(by, application: Application) -> None:
-
     if not is_organiser_of(by, application):
         raise PermissionDenied(_("仅项目主办部门可以办理此事项。"))
 

@@ -34,7 +34,6 @@ def _expert_stage(application: Application, ruleset):
 
 
 def _panel(application: Application, ruleset, stage, by):
-
     panel, _created = Panel.objects.get_or_create(
         round=application.round,
         stage=stage.code,
@@ -175,7 +174,6 @@ def assign_balanced(*, round_, stage: str, per_application: int, by) -> int:
 
 
 def _locked_assignment(assignment):
-
     return (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("application__round__version", "application__unit", "expert", "panel")

@@ -27,7 +27,6 @@ def expert_queue(request):
 
 
 def _own_assignment(request, pk: int):
-
     _require_role(request.user, Role.EXPERT)
     try:
         return Assignment.objects.select_related(
@@ -40,7 +39,6 @@ def _own_assignment(request, pk: int):
 
 
 def _score_context(request, assignment, *, form=None, recuse_form=None):
-
     application = assignment.application
     ruleset = ruleset_of(application)
     sheet = getattr(assignment, "sheet", None)
@@ -106,7 +104,6 @@ def score(request, pk: int):
 @login_required
 @require_POST
 def recuse(request, pk: int):
-
     assignment = _own_assignment(request, pk)
     form = RecuseForm(request.POST)
     if form.is_valid():

@@ -35,7 +35,6 @@ from reviews.views.access import _require_role
 
 
 def _office_round(request, pk: int):
-
     _require_role(request.user, Role.DISTRICT_OFFICE, Role.UNION_REVIEWER, Role.SYSTEM_ADMIN)
     round_ = get_object_or_404(Round.objects.select_related("version__programme"), pk=pk)
     if not organises_round(request.user, round_):
@@ -114,6 +113,21 @@ def _office_action(request, round_, action, *, success: str, error_context=None)
     return redirect("reviews:office_round", pk=round_.pk)
 
 
+def _with_form(request, round_, form, call, *, success: str, name: str | None = None):
+    """An office POST with its form: `call(cleaned_data)` runs one service once the form is
+    valid; the form's errors or the service's go back on the round page (the form `name`d, if
+    given, shown again with them)."""
+    if not form.is_valid():
+        return _invalid(request, round_, form, name)
+    return _office_action(
+        request,
+        round_,
+        lambda: call(form.cleaned_data),
+        success=success,
+        error_context={name: form} if name else None,
+    )
+
+
 def _invalid(request, round_, form, name=None):
     errors = [e for errs in form.errors.values() for e in errs]
     extra = {name: form} if name else {}
@@ -128,33 +142,28 @@ def _invalid(request, round_, form, name=None):
 @login_required
 @require_POST
 def assign(request, pk: int):
-
     round_ = _office_round(request, pk)
     if "count" in request.POST:
-        form = DrawForm(request.POST)
-        if not form.is_valid():
-            return _invalid(request, round_, form)
-        app = _round_application(round_, form.cleaned_data["application"])
-        return _office_action(
+        return _with_form(
             request,
             round_,
-            lambda: services.draw_experts(
-                application=app,
-                count=form.cleaned_data["count"],
+            DrawForm(request.POST),
+            lambda data: services.draw_experts(
+                application=_round_application(round_, data["application"]),
+                count=data["count"],
                 by=request.user,
-                seed=form.cleaned_data["seed"] or None,
+                seed=data["seed"] or None,
             ),
             success=_("已随机抽取专家。"),
         )
-    form = AssignForm(request.POST, authority_ids={round_.version.programme.authority_id})
-    if not form.is_valid():
-        return _invalid(request, round_, form)
-    app = _round_application(round_, form.cleaned_data["application"])
-    return _office_action(
+    return _with_form(
         request,
         round_,
-        lambda: services.assign_expert(
-            application=app, expert=form.cleaned_data["expert"], by=request.user
+        AssignForm(request.POST, authority_ids={round_.version.programme.authority_id}),
+        lambda data: services.assign_expert(
+            application=_round_application(round_, data["application"]),
+            expert=data["expert"],
+            by=request.user,
         ),
         success=_("已分配专家。"),
     )
@@ -223,7 +232,6 @@ def ranking_export(request, pk: int, stage: str):
 @login_required
 @require_POST
 def close_expert_stage(request, pk: int):
-
     round_ = _office_round(request, pk)
     group = request.POST.get("group", "")
     ranking, info = selectors.ranking_for(round_, request.POST.get("stage", ""), group)
@@ -251,18 +259,13 @@ def close_expert_stage(request, pk: int):
 @login_required
 @require_POST
 def reopen_sheet(request, pk: int, sheet_pk: int):
-
     round_ = _office_round(request, pk)
     sheet = get_object_or_404(ScoreSheet, pk=sheet_pk, assignment__application__round=round_)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, round_, form)
-    return _office_action(
+    return _with_form(
         request,
         round_,
-        lambda: services.reopen_sheet(
-            sheet=sheet, by=request.user, reason=form.cleaned_data["reason"]
-        ),
+        ReasonForm(request.POST),
+        lambda data: services.reopen_sheet(sheet=sheet, by=request.user, reason=data["reason"]),
         success=_("已退回该专家重新评分。"),
     )
 
@@ -270,19 +273,15 @@ def reopen_sheet(request, pk: int, sheet_pk: int):
 @login_required
 @require_POST
 def credit_check(request, pk: int):
-
     round_ = _office_round(request, pk)
-    form = CreditCheckForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, round_, form)
-    app = _round_application(round_, form.cleaned_data["application"])
-    return _office_action(
+    return _with_form(
         request,
         round_,
-        lambda: services.record_credit_check(
-            application=app,
-            result=form.cleaned_data["result"],
-            reference=form.cleaned_data["reference"],
+        CreditCheckForm(request.POST),
+        lambda data: services.record_credit_check(
+            application=_round_application(round_, data["application"]),
+            result=data["result"],
+            reference=data["reference"],
             by=request.user,
         ),
         success=_("已记录信用核查结果。"),
@@ -292,29 +291,22 @@ def credit_check(request, pk: int):
 @login_required
 @require_POST
 def start_publicity(request, pk: int):
-
     round_ = _office_round(request, pk)
-    form = StartPublicityForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, round_, form, "start_publicity")
-    return _office_action(
+    return _with_form(
         request,
         round_,
-        lambda: services.start_publicity(
-            round_=round_,
-            stage=form.cleaned_data["stage"],
-            starts_on=form.cleaned_data["starts_on"],
-            by=request.user,
+        StartPublicityForm(request.POST),
+        lambda data: services.start_publicity(
+            round_=round_, stage=data["stage"], starts_on=data["starts_on"], by=request.user
         ),
         success=_("公示已开始。"),
-        error_context={"start_publicity": form},
+        name="start_publicity",
     )
 
 
 @login_required
 @require_POST
 def close_publicity(request, pk: int, publicity_pk: int):
-
     round_ = _office_round(request, pk)
     publicity = get_object_or_404(Publicity, pk=publicity_pk, round=round_)
     return _office_action(
@@ -328,20 +320,17 @@ def close_publicity(request, pk: int, publicity_pk: int):
 @login_required
 @require_POST
 def resolve_objection(request, pk: int, objection_pk: int):
-
     round_ = _office_round(request, pk)
     objection = get_object_or_404(Objection, pk=objection_pk, publicity__round=round_)
-    form = ResolveObjectionForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, round_, form)
-    return _office_action(
+    return _with_form(
         request,
         round_,
-        lambda: services.resolve_objection(
+        ResolveObjectionForm(request.POST),
+        lambda data: services.resolve_objection(
             objection=objection,
             by=request.user,
-            upheld=form.cleaned_data["upheld"],
-            resolution=form.cleaned_data["resolution"],
+            upheld=data["upheld"],
+            resolution=data["resolution"],
         ),
         success=_("异议已处理。"),
     )
@@ -350,20 +339,17 @@ def resolve_objection(request, pk: int, objection_pk: int):
 @login_required
 @require_POST
 def naming(request, pk: int):
-
     round_ = _office_round(request, pk)
-    form = NamingForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, round_, form, "naming")
-    return _office_action(
+    return _with_form(
         request,
         round_,
-        lambda: services.name_candidates(
+        NamingForm(request.POST),
+        lambda data: services.name_candidates(
             round_=round_,
-            document_number=form.cleaned_data["document_number"],
-            named_on=form.cleaned_data["named_on"],
+            document_number=data["document_number"],
+            named_on=data["named_on"],
             by=request.user,
         ),
         success=_("已命名，相关人员将收到通知。"),
-        error_context={"naming": form},
+        name="naming",
     )
