@@ -11,20 +11,19 @@ reviews.selectors; the names below are re-exported so `reviews.services.<name>` 
 """
 
 from reviews.permissions import can_decide_at, route_of, ruleset_of
-from reviews.selectors.actors import (
-    organiser_emails,
-    organisers,
-    stage_actor_emails,
-    stage_actors,
-)
-from reviews.selectors.history import applicant_history, return_reasons
-from reviews.selectors.scoring import (
+from reviews.selectors import (
     aggregate_for,
+    applicant_history,
     expert_pool,
     group_of,
+    organiser_emails,
+    organisers,
     ranking_for,
+    return_reasons,
     scores_of,
     sheet_items,
+    stage_actor_emails,
+    stage_actors,
     tie_preference,
 )
 from reviews.services.base import ReviewError, StaleDecision
