@@ -54,7 +54,6 @@ def credit_recorded(application: Application, leaving: gate.Leaving) -> str | No
 def publicity_held(application: Application, leaving: gate.Leaving) -> str | None:
     """Publicity: a publicity of its full length ended, every objection resolved, none upheld
     against this candidate (沪松人社规〔2024〕1号 四(三); 市中政办字〔2020〕33号 第九条(四))."""
-
     stage = leaving.stage
     publicity = Publicity.objects.filter(
         round=application.round_id, stage=stage.code, applications=application
@@ -90,7 +89,6 @@ def meeting_recorded(application: Application, leaving: gate.Leaving) -> str | N
 
 def earlier_stages_passed(application: Application, leaving: gate.Leaving) -> str | None:
     """Naming: every earlier stage of the application's path passed."""
-
     path = workflow.path(leaving.ruleset.workflow, route_of(application))
     passed = set(application.events.filter(action="passed").values_list("from_stage", flat=True))
     missing = [

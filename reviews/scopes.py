@@ -17,7 +17,6 @@ from reviews import workflow
 
 def ruleset_for(version_id: int, digest: str, load=None):
     """The parsed rule set of a version, from the process cache (programmes.models)."""
-
     return parsed_ruleset(
         version_id,
         digest,

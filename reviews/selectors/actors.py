@@ -10,7 +10,6 @@ from reviews.permissions import can_decide_at, is_organiser_of, ruleset_of
 
 def stage_actors(application: Application, stage) -> list:
     """The people who act at `stage` for this application."""
-
     role = workflow.acting_role(ruleset_of(application).workflow, stage)
     users = User.objects.filter(roles__role=role, is_active=True).distinct()
     return [u for u in users if can_decide_at(u, application, stage)]
@@ -23,7 +22,6 @@ def stage_actor_emails(application: Application, stage) -> list[str]:
 
 def organisers(application: Application) -> list:
     """The office that runs the application's programme."""
-
     candidates = User.objects.filter(
         roles__role__in=["district_office", "union_reviewer"], is_active=True
     ).distinct()

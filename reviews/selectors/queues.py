@@ -71,7 +71,6 @@ def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:
 def queue_page(user, filters: QueueFilter | None, number, size: int = 25):
     """One page of the queue: (page, rows). The page is cut on ids alone (sorting narrow rows),
     then only its rows are loaded with their relations: two queries whatever the queue's size."""
-
     ids = queue_for(user, filters).values_list("pk", flat=True)
     page = Paginator(ids, size).get_page(number)
     wanted = list(page.object_list)
@@ -90,7 +89,6 @@ def queue_page(user, filters: QueueFilter | None, number, size: int = 25):
 
 def expert_queue(user) -> QuerySet:
     """The expert's assignments (never anything not assigned), with their sheets."""
-
     return (
         Assignment.objects.filter(expert=user)
         .select_related(
@@ -134,7 +132,6 @@ def waiting(application: Application, *, now: datetime, calendar, deadlines=None
 
 def annotate_rows(applications, *, now: datetime | None = None, calendar=None) -> list:
     """Attach stage title, waiting time and deadline to a page of applications."""
-
     now = now or timezone.now()
     calendar = calendar or working_day_calendar()
 

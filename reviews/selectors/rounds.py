@@ -19,7 +19,6 @@ from reviews.selectors.scoring import group_of, ranking_for, tie_preference
 
 def office_rounds(user) -> list:
     """The rounds whose programme this user's office runs, newest first."""
-
     rounds = Round.objects.select_related("version__programme").defer("version__data")
     return [r for r in rounds.order_by("-opens_on", "name") if organises_round(user, r)]
 
@@ -47,7 +46,6 @@ def expert_assignments(applications, stage: str) -> dict[int, list]:
 
 def open_publicities(today: date):
     """Publicities running today, for the public page."""
-
     return (
         Publicity.objects.filter(starts_on__lte=today, ends_on__gte=today, closed_at__isnull=True)
         .select_related("round__version__programme")

@@ -18,7 +18,6 @@ from reviews.ranking import Candidate, rank, tie_preferred
 def sheet_items(ruleset) -> list:
     """The items of the rule set's score sheet; where the text sets no points (qualitative
     review) one overall score out of 100, so that the competitive review can rank."""
-
     if ruleset.scoring and ruleset.scoring.items:
         return list(ruleset.scoring.items)
     return [
@@ -47,7 +46,6 @@ def group_of(application: Application, ruleset) -> str:
 
 def expert_pool(application: Application) -> list[int]:
     """Active experts of the pool without a conflict and not yet on this application."""
-
     taken = set(
         Assignment.objects.filter(application=application).values_list("expert_id", flat=True)
     )
@@ -70,7 +68,6 @@ def expert_pool(application: Application) -> list[int]:
 
 def tie_preference(application: Application, ruleset, on) -> bool | None:
     """The rule set's tie rule applied to the candidate (e.g. aged 45 or under), for the office."""
-
     rule = ruleset.scoring.tie_rule if ruleset.scoring else None
     if rule is None:
         return None
@@ -90,7 +87,6 @@ def tie_preference(application: Application, ruleset, on) -> bool | None:
 
 def scores_of(applications, stage: str) -> dict[int, list]:
     """{application id: [submitted sheets]} of the experts not recused, at `stage`."""
-
     sheets = (
         ScoreSheet.objects.filter(
             assignment__application__in=applications,
@@ -122,7 +118,6 @@ def aggregate_for(ruleset, sheets):
 def ranking_for(round_, stage: str, group: str = "", quota: int | None = None):
     """The candidates at an expert stage of a round, ranked against the quota:
     (ranking, {application id: (application, aggregate, sheets)})."""
-
     applications = list(
         Application.objects.filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
         .select_related("round__version", "applicant", "unit")

@@ -15,7 +15,6 @@ from reviews.services.decisions import decide
 @transaction.atomic
 def record_credit_check(*, application: Application, result: str, reference: str, by):
     """The office records a candidate's public-credit result: pass moves on, fail rejects."""
-
     locked = _locked(application)
     _require_organiser(by, locked)
     ruleset = ruleset_of(locked)

@@ -51,7 +51,6 @@ def _conflicted(expert, application: Application) -> bool:
 @transaction.atomic
 def assign_expert(*, application: Application, expert, by):
     """The office assigns one expert; an expert of the applicant's unit is refused."""
-
     locked = _locked(application)
     _require_organiser(by, locked)
     ruleset = ruleset_of(locked)
@@ -97,7 +96,6 @@ def assign_expert(*, application: Application, expert, by):
 def draw_experts(*, application: Application, count: int, by, seed: str | None = None):
     """Draw `count` experts at random from the pool (conflicts excluded), recording the seed
     and the pool on the panel so the draw can be repeated."""
-
     locked = _locked(application)
     _require_organiser(by, locked)
     ruleset = ruleset_of(locked)
@@ -133,7 +131,6 @@ def assign_balanced(*, round_, stage: str, per_application: int, by) -> int:
     """Give every application at an expert stage `per_application` experts, each time the
     pool's least-loaded experts without a conflict (assignments in this round count as load).
     Returns how many assignments were made."""
-
     applications = list(
         Application.objects.filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
         .select_related("round__version", "unit", "applicant")

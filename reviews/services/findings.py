@@ -15,7 +15,6 @@ def record_finding(*, application: Application, rule: str, against: str, found_o
     """The office records a finding about an application (上海工匠 五(三): false information;
     市中 第十四条(三): the unit at fault); later rounds' eligibility refuses by the rule set's
     `bans`."""
-
     locked = _locked(application)
     _require_organiser(by, locked)
     ruleset = ruleset_of(locked)

@@ -26,7 +26,6 @@ publicity_end = paths.publicity_end
 def start_publicity(*, round_, stage: str, starts_on, by):
     """The office starts the publicity of the round's candidates at `stage`; the end date is
     computed by the working-day calendar."""
-
     applications = list(
         Application.objects.select_for_update(of=("self",))
         .filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
@@ -63,7 +62,6 @@ def lodge_objection(
     *, publicity, application: Application, name: str, contact: str, text: str, today=None
 ):
     """Anyone lodges an objection to a candidate during the publicity period."""
-
     today = today or timezone.localdate()
     if publicity.closed_at or not (publicity.starts_on <= today <= publicity.ends_on):
         raise ReviewError(_("不在公示期内，不能提出异议。"))
@@ -91,7 +89,6 @@ def lodge_objection(
 @transaction.atomic
 def resolve_objection(*, objection, by, upheld: bool, resolution: str):
     """The office resolves an objection; an upheld one removes the candidate."""
-
     objection_row = (
         Objection.objects.select_for_update(of=("self",))
         .select_related("publicity", "application__round__version")
@@ -121,7 +118,6 @@ def resolve_objection(*, objection, by, upheld: bool, resolution: str):
 @transaction.atomic
 def close_publicity(*, publicity, by, today=None):
     """After the last day, with every objection resolved, the candidates still listed pass."""
-
     locked = Publicity.objects.select_for_update().get(pk=publicity.pk)
     today = today or timezone.localdate()
     apps = list(locked.applications.select_related("round__version", "applicant", "unit"))

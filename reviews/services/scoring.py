@@ -24,7 +24,6 @@ from reviews.services.experts import _locked_assignment
 def save_scores(*, assignment, by, points: dict, opinion: str = "", submit: bool = False):
     """The expert saves (or submits) the sheet: one row per item, each at most its maximum;
     a submitted sheet is locked until the office reopens it."""
-
     locked = _locked_assignment(assignment)
     if locked.expert_id != by.pk:
         raise PermissionDenied(_("只能为分配给自己的申报评分。"))
@@ -70,7 +69,6 @@ def save_scores(*, assignment, by, points: dict, opinion: str = "", submit: bool
 @transaction.atomic
 def reopen_sheet(*, sheet, by, reason: str):
     """The office sends one submitted sheet back to its expert, with a reason."""
-
     locked = (
         ScoreSheet.objects.select_for_update()
         .select_related("assignment__application__round__version", "assignment__expert")
@@ -113,7 +111,6 @@ def close_expert_stage(
 ):
     """Apply the ranking: those inside the line pass, the others are not selected. A tie at the
     line needs the office's choice and reason (recorded as a TieDecision)."""
-
     ranking, info = ranking_for(round_, stage, group, quota)
     if not info:
         raise ReviewError(_("该阶段没有待评审的申报。"))

@@ -70,7 +70,6 @@ def _score_context(request, assignment, *, form=None, recuse_form=None):
 @login_required
 def score(request, pk: int):
     """The score sheet of one assignment: the declaration without ID, phone or bank fields."""
-
     assignment = _own_assignment(request, pk)
     if request.method == "POST":
         ruleset = ruleset_of(assignment.application)

@@ -194,7 +194,6 @@ def assign_balanced(request, pk: int):
 @login_required
 def ranking_export(request, pk: int, stage: str):
     """The ranking at an expert stage as xlsx (Chinese headers), for the office's files."""
-
     round_ = _office_round(request, pk)
     ruleset = round_.version.ruleset
     if ruleset.stage(stage) is None:

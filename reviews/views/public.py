@@ -14,7 +14,6 @@ from reviews.forms import ObjectionForm
 
 def publicity_list(request):
     """公示 (no sign-in): the publicities running today."""
-
     return render(
         request,
         "reviews/publicity_list.html",
@@ -24,7 +23,6 @@ def publicity_list(request):
 
 def publicity_detail(request, pk: int):
     """One publicity: the candidates' name, unit and programme only; anyone may object."""
-
     today = timezone.localdate()
     publicity = get_object_or_404(selectors.open_publicities(today), pk=pk)
     listed = selectors.publicity_listing(publicity)
