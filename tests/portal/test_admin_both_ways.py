@@ -1,6 +1,7 @@
 """Issue 12: the ModelAdmins the demo has no objects of, each tested both ways.
 
-Panel, Publicity, CreditCheck, Objection, TieDecision, Naming and PaymentRun: one object of each
+Panel, Publicity, CreditCheck, Objection, TieDecision, Naming and PaymentRun (and PdfBatch,
+which test_authority_scope.py does not open either): one object of each
 is made for every authority (through the review fixtures and plain factories), then each office
 opens the admin: its own row is listed and opens, another authority's is not listed and its
 change, delete and history pages answer 404 (never 403, which would confirm it exists), and
@@ -57,6 +58,7 @@ MODELS = [
     ("reviews", "tiedecision"),
     ("reviews", "naming"),
     ("subsidies", "paymentrun"),
+    ("applications", "pdfbatch"),
 ]
 
 # (office of A, A, B): every authority against another, each way round.
@@ -71,6 +73,7 @@ PAIRS = [
 @pytest.fixture
 def objects(make_round, make_application, persona):  # noqa: F811  (fixtures)
     """{authority: {model_name: object}}: one object of each of the seven per authority."""
+    from applications.models import PdfBatch
     from portal.models import Authority, Union
     from reviews.models import CreditCheck, Naming, Objection, Panel, Publicity, TieDecision
     from subsidies.services import start_run
@@ -130,6 +133,7 @@ def objects(make_round, make_application, persona):  # noqa: F811  (fixtures)
                 authority=Authority.objects.get(code=code),
                 enqueue=False,
             ),
+            "pdfbatch": PdfBatch.objects.create(round=round_, requested_by=office, total=1),
         }
     return made
 
