@@ -260,7 +260,7 @@ def test_the_authoritys_staff_take_its_application_to_naming_and_its_finance_app
                     page.get_by_label("公示开始日期").fill((today - timedelta(days=14)).isoformat())
                     page.get_by_label("公示结束日期").fill((today - timedelta(days=1)).isoformat())
                 _submit(page, page.get_by_role("button", name="提交决定"))
-                assert page.get_by_text("通过").first.is_visible()
+                assert page.get_by_text("已提交：旅程候选人 通过").is_visible(), _alerts(page)
             moved = _refresh(app)
             assert moved.stage != stage.code or moved.status != Application.Status.IN_REVIEW, (
                 stage.code,
@@ -315,6 +315,7 @@ def test_the_authoritys_staff_take_its_application_to_naming_and_its_finance_app
         assert payments.exists(), "the award's ledger holds its payments"
         batch = PaymentBatch.objects.get(payments__award=award)
         assert batch.authority.code == authority and batch.status == "draft"
+        assert set(payments.values_list("batch_id", flat=True)) == {batch.pk}
 
         # Its finance approves the batch; another authority's finance neither lists nor opens it.
         finance = desks(journey.finance)
