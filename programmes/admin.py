@@ -87,8 +87,10 @@ class ProgrammeVersionAdmin(ScopedAdmin, admin.ModelAdmin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        old = get_object_or_404(ProgrammeVersion, pk=old_id)
-        new = get_object_or_404(ProgrammeVersion, pk=new_id, programme=old.programme)
+        # Only versions the office may open (another authority's answer 404, as the change page).
+        versions = self.get_queryset(request)
+        old = get_object_or_404(versions, pk=old_id)
+        new = get_object_or_404(versions, pk=new_id, programme=old.programme)
         lines = version_diff(old.data, new.data, old_label=str(old), new_label=str(new))
         context = {
             **self.admin_site.each_context(request),
