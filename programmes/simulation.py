@@ -11,12 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from programmes import paths
+from programmes import paths, schedules
 from programmes.calendar import UnknownCalendarYear, WorkingDayCalendar
 from programmes.eligibility import assess
 from programmes.facts import ApplicantFacts, parse_facts
 from programmes.retirement import retirement_date
-from subsidies import schedules
 
 CHANNELS = ("unit", "expert_or_group", "self", "union", "social_org")
 RETIREMENT_CHECKS = {"years_to_retirement", "not_retired", "legal_working_age"}
