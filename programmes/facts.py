@@ -22,6 +22,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from programmes.vocab import UNIT_KINDS, UnitKind
+
 SKILL_LEVELS = (
     "senior_technician",
     "technician",
@@ -51,26 +53,6 @@ AWARD_LEVEL_LABELS = {
 }
 EMPLOYMENTS = ("employed", "freelance", "retired")
 POSITION_RANKS = ("none", "deputy_bureau_or_above", "head_of_centrally_managed_unit")
-UNIT_KINDS = (
-    "enterprise",
-    "public_institution",
-    "vocational_college",
-    "training_institution",
-    "industrial_park",
-    "industry_association",
-    "social_org",
-    "other",
-)
-UNIT_KIND_LABELS = {
-    "enterprise": "企业",
-    "public_institution": "事业单位",
-    "vocational_college": "职业院校",
-    "training_institution": "社会培训机构",
-    "industrial_park": "产业园区",
-    "industry_association": "行业协会",
-    "social_org": "社会团体",
-    "other": "其他",
-}
 RETIREMENT_CATEGORIES = ("male", "female_worker", "female_cadre")
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -108,16 +90,7 @@ class Award(_Facts):
 class OrganisationFacts(_Facts):
     """For organisation and project applicants: the applying unit."""
 
-    kind: Literal[
-        "enterprise",
-        "public_institution",
-        "vocational_college",
-        "training_institution",
-        "industrial_park",
-        "industry_association",
-        "social_org",
-        "other",
-    ]
+    kind: UnitKind
     district: Code | None = None
     conditions: list[Code] | None = None
     via_competent_department: bool | None = None
@@ -157,19 +130,7 @@ class ApplicantFacts(_Facts):
     awards: list[Award] | None = None
     local_craftsman_title: bool | None = None
     organisation: OrganisationFacts | None = None
-    unit_kind: (
-        Literal[
-            "enterprise",
-            "public_institution",
-            "vocational_college",
-            "training_institution",
-            "industrial_park",
-            "industry_association",
-            "social_org",
-            "other",
-        ]
-        | None
-    ) = None
+    unit_kind: UnitKind | None = None
     has_competent_department: bool | None = None
 
 

@@ -16,8 +16,8 @@ from programmes.calendar import UnknownCalendarYear, WorkingDayCalendar
 from programmes.eligibility import assess
 from programmes.facts import ApplicantFacts, parse_facts
 from programmes.retirement import retirement_date
+from programmes.vocab import CHANNELS
 
-CHANNELS = ("unit", "expert_or_group", "self", "union", "social_org")
 RETIREMENT_CHECKS = {"years_to_retirement", "not_retired", "legal_working_age"}
 
 # event -> (required fields, optional fields)

@@ -64,7 +64,6 @@ from programmes.eligibility.personal import (
     years_to_retirement,
 )
 from programmes.eligibility.registry import (
-    CHANNEL_LABELS,
     DISTRICT_LABELS,
     EMPLOYMENT_LABELS,
     FACT_LABELS,
@@ -79,6 +78,7 @@ from programmes.eligibility.registry import (
     full_years,
     register,
 )
+from programmes.vocab import CHANNEL_LABELS
 
 __all__ = [
     "CHANNEL_LABELS",

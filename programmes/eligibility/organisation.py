@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from programmes.eligibility.personal import ConditionParams, DistrictsParams, _conditions
@@ -17,9 +15,7 @@ from programmes.eligibility.registry import (
     _violated,
     register,
 )
-from programmes.facts import (
-    UNIT_KIND_LABELS,
-)
+from programmes.vocab import UNIT_KIND_LABELS, UnitKind
 
 # --- organisation checks -------------------------------------------------------------------
 
@@ -43,18 +39,7 @@ def organisation_district(facts, params: DistrictsParams, *, on, channel) -> Che
 
 
 class KindsParams(Params):
-    allowed: list[
-        Literal[
-            "enterprise",
-            "public_institution",
-            "vocational_college",
-            "training_institution",
-            "industrial_park",
-            "industry_association",
-            "social_org",
-            "other",
-        ]
-    ] = Field(min_length=1)
+    allowed: list[UnitKind] = Field(min_length=1)
 
 
 @register("organisation_kind", KindsParams)

@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from programmes.eligibility.registry import (
-    CHANNEL_LABELS,
     DISTRICT_LABELS,
     EMPLOYMENT_LABELS,
     POSITION_LABELS,
@@ -31,6 +30,7 @@ from programmes.facts import (
     IsoDate,
 )
 from programmes.retirement import add_months, is_retired, retirement_date
+from programmes.vocab import CHANNEL_LABELS, ChannelCode
 
 # --- personal checks -----------------------------------------------------------------------
 
@@ -378,7 +378,7 @@ def application_window(facts, params: WindowParams, *, on, channel) -> CheckResu
 
 
 class ChannelParams(Params):
-    channels: list[Literal["unit", "expert_or_group", "self", "union", "social_org"]] | None = None
+    channels: list[ChannelCode] | None = None
     employment: dict[str, list[Literal["employed", "freelance", "retired"]]] = Field(
         default_factory=dict
     )

@@ -28,13 +28,6 @@ POSITION_LABELS = {
     "head_of_centrally_managed_unit": "由中央、市委组织部、市级相关委办管理的企事业单位负责人",
 }
 EMPLOYMENT_LABELS = {"employed": "在职", "freelance": "自由职业", "retired": "已退休"}
-CHANNEL_LABELS = {
-    "unit": "单位推荐",
-    "expert_or_group": "专家或社会团体举荐",
-    "self": "个人自荐",
-    "union": "工会推荐",
-    "social_org": "社团推荐",
-}
 FACT_LABELS = {
     "birth_date": "出生日期",
     "gender": "性别",

@@ -22,10 +22,8 @@ from programmes.ruleset.base import (
     COVER_PLACEHOLDERS,
     NUMBER_TYPES,
     PREFILL_TYPES,
-    PUBLICITY_KINDS,
     SCHEMA_VERSION,
     TEXT_TYPES,
-    ChannelCode,
     Code,
     FieldType,
     Outcome,
@@ -34,9 +32,7 @@ from programmes.ruleset.base import (
     RuleSetError,
     Scope,
     Source,
-    StageKind,
     Text,
-    UnitKind,
 )
 from programmes.ruleset.consistency import (
     cross_field_problems,
@@ -92,6 +88,7 @@ from programmes.ruleset.schema import (
     Window,
     Workflow,
 )
+from programmes.vocab import PUBLICITY_KINDS, ChannelCode, StageKind, UnitKind
 
 __all__ = [
     "CHOICE_TYPES",

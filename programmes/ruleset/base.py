@@ -14,7 +14,6 @@ Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Source = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
 Text = Annotated[str, Field(min_length=1)]
 
-ChannelCode = Literal["unit", "expert_or_group", "self", "union", "social_org"]
 Role = Literal[
     "applicant",
     "unit_hr",
@@ -29,36 +28,6 @@ Role = Literal[
 ]
 Scope = Literal["unit", "street", "department", "union", "district", "city"]
 Outcome = Literal["pass", "return", "reject"]
-StageKind = Literal[
-    "nomination",
-    "internal_publicity",
-    "unit_review",
-    "street_review",
-    "department_review",
-    "qualification_review",
-    "interview",
-    "material_review",
-    "group_approval",
-    "expert_review",
-    "expert_scoring",
-    "release_meeting",
-    "credit_check",
-    "publicity",
-    "inspection",
-    "final_approval",
-    "naming",
-]
-PUBLICITY_KINDS = ("publicity", "internal_publicity")
-UnitKind = Literal[
-    "enterprise",
-    "public_institution",
-    "vocational_college",
-    "training_institution",
-    "industrial_park",
-    "industry_association",
-    "social_org",
-    "other",
-]
 FieldType = Literal[
     "text",
     "textarea",

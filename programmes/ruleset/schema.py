@@ -14,16 +14,12 @@ from pydantic import Field, model_validator
 from programmes.benefit_rules import AdjustmentRules, AssessmentRule, BenefitRules
 from programmes.facts import IsoDate
 from programmes.ruleset.base import (
-    PUBLICITY_KINDS,
-    ChannelCode,
     Code,
     Outcome,
     Role,
     Scope,
     Source,
-    StageKind,
     Text,
-    UnitKind,
     _duplicates,
     _Model,
 )
@@ -31,6 +27,7 @@ from programmes.ruleset.consistency import cross_field_problems
 from programmes.ruleset.form import (
     Form,
 )
+from programmes.vocab import PUBLICITY_KINDS, ChannelCode, StageKind, UnitKind
 
 # --- identity ------------------------------------------------------------------------------
 
