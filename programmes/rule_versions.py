@@ -25,7 +25,14 @@ from django.utils import timezone
 from portal import audit, scope
 from programmes import rounds
 from programmes.models import Programme, ProgrammeVersion, Round
-from programmes.ruleset import RuleSet, RuleSetError, load_ruleset_text, ruleset_digest
+from programmes.ruleset import (
+    RuleSet,
+    RuleSetError,
+    load_ruleset_text,
+    load_strict_yaml,
+    read_strict_yaml,
+    ruleset_digest,
+)
 from programmes.ruleset_diff import Change, ruleset_diff
 from programmes.selectors import working_day_calendar
 from programmes.simulation import ScenarioError, parse_scenario, simulate
@@ -312,7 +319,8 @@ def _scenario_texts(version: ProgrammeVersion) -> list[tuple[str, str]]:
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         try:
-            data = yaml.safe_load(text)
+            # a file with a repeated key is still listed: its trial fails with the key's line
+            data = read_strict_yaml(text).data
         except (yaml.YAMLError, ValueError):
             continue
         if isinstance(data, dict) and data.get("programme") == code:
@@ -364,7 +372,7 @@ def try_scenarios(version: ProgrammeVersion) -> list[Trial]:
     trials = []
     for name, text in _scenario_texts(version):
         try:
-            scenario = parse_scenario(yaml.safe_load(text))
+            scenario = parse_scenario(load_strict_yaml(text))
             after = simulate(scenario, version.ruleset, calendar, version=version.number)
         except (ScenarioError, RuleSetError, yaml.YAMLError, ValueError) as exc:
             trials.append(Trial(name, "failed", (str(exc),)))

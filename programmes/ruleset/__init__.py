@@ -88,6 +88,12 @@ from programmes.ruleset.schema import (
     Window,
     Workflow,
 )
+from programmes.ruleset.yaml_lines import (
+    RepeatedKeyError,
+    StrictYaml,
+    load_strict_yaml,
+    read_strict_yaml,
+)
 from programmes.vocab import PUBLICITY_KINDS, ChannelCode, StageKind, UnitKind
 
 __all__ = [
@@ -128,6 +134,7 @@ __all__ = [
     "Priority",
     "Quota",
     "Reading",
+    "RepeatedKeyError",
     "Role",
     "RoundRule",
     "RuleSet",
@@ -140,6 +147,7 @@ __all__ = [
     "Source",
     "Stage",
     "StageKind",
+    "StrictYaml",
     "Supersedes",
     "Text",
     "TieRule",
@@ -152,6 +160,8 @@ __all__ = [
     "in_force_on",
     "load_ruleset",
     "load_ruleset_text",
+    "load_strict_yaml",
     "parse_ruleset",
+    "read_strict_yaml",
     "ruleset_digest",
 ]

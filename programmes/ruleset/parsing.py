@@ -17,7 +17,7 @@ from programmes.ruleset.base import (
 )
 from programmes.ruleset.errors import _problems_from, _with_lines
 from programmes.ruleset.schema import RuleSet
-from programmes.ruleset.yaml_lines import _line_map, _Loader
+from programmes.ruleset.yaml_lines import _line_map, read_strict_yaml
 
 
 def _parse(data: Any, source: str, lines: dict[tuple, int] | None = None) -> RuleSet:
@@ -71,10 +71,8 @@ def load_ruleset_text(text: str, *, source: str = "<upload>") -> RuleSet:
     """Validate a rule set given as YAML text (an uploaded file); raise RuleSetError with every
     problem, each with its path in the file and its line: repeated keys, YAML errors, the schema
     and the cross-field checks."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        document = read_strict_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第{mark.line + 1}行" if mark else ""
@@ -85,12 +83,10 @@ def load_ruleset_text(text: str, *, source: str = "<upload>") -> RuleSet:
         ) from None
     except yaml.YAMLError as exc:
         raise RuleSetError(source, [("", f"YAML 格式错误：{exc}")]) from None
-    finally:
-        loader.dispose()
-    repeated = [(f"第{line}行", f"{message}（第{line}行）") for message, line in loader.repeated]
-    lines = _line_map(node) if node is not None else None
+    repeated = [(f"第{line}行", f"{message}（第{line}行）") for message, line in document.repeated]
+    lines = _line_map(document.node) if document.node is not None else None
     try:
-        ruleset = _parse(data, source, lines)
+        ruleset = _parse(document.data, source, lines)
     except RuleSetError as exc:
         raise RuleSetError(source, [*repeated, *exc.problems]) from None
     if repeated:

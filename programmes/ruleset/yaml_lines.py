@@ -1,6 +1,14 @@
-"""Strict YAML: a key given twice is reported with its line, and each node's line is kept."""
+"""Strict YAML: a key given twice is reported with its line, and each node's line is kept.
+
+One loader for every YAML file a person writes: rule sets (`load_ruleset_text`, which reports a
+repeated key with the schema's problems) and scenario files (`load_strict_yaml`, used by
+`simulate` and by the rules page's trials).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -54,3 +62,43 @@ def _line_map(node, path: tuple = (), out: dict | None = None) -> dict[tuple, in
         for index, item in enumerate(node.value):
             _line_map(item, (*path, index), out)
     return out
+
+
+@dataclass(frozen=True)
+class StrictYaml:
+    """A YAML document read by the strict loader: its data, its node (for the lines) and the
+    keys given twice in one mapping, as (message, line)."""
+
+    data: Any
+    node: yaml.Node | None
+    repeated: list[tuple[str, int]]
+
+
+def read_strict_yaml(text: str) -> StrictYaml:
+    """Read one YAML document with the strict loader; raise yaml.YAMLError when it does not
+    parse. A repeated key does not stop the reading: it is listed in `repeated`."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return StrictYaml(data, node, list(loader.repeated))
+
+
+class RepeatedKeyError(ValueError):
+    """A YAML file with a key given twice in one mapping: each with its line."""
+
+    def __init__(self, repeated: list[tuple[str, int]]):
+        self.repeated = repeated
+        super().__init__("；".join(f"{message}（第{line}行）" for message, line in repeated))
+
+
+def load_strict_yaml(text: str) -> Any:
+    """The data of a YAML document; a key given twice raises RepeatedKeyError naming the key
+    and its line (plain `yaml.safe_load` would keep the second silently), YAML that does not
+    parse raises yaml.YAMLError. An impossible date written unquoted stays its text."""
+    document = read_strict_yaml(text)
+    if document.repeated:
+        raise RepeatedKeyError(document.repeated)
+    return document.data
