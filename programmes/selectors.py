@@ -20,15 +20,6 @@ def open_rounds(on: date):
     )
 
 
-def current_rounds():
-    """Rounds that are open or under review (not drafts, not closed)."""
-    return (
-        Round.objects.filter(status__in=[Round.Status.OPEN, Round.Status.REVIEW])
-        .select_related("version__programme")
-        .order_by("-opens_on")
-    )
-
-
 def calendar_overrides():
     """The days staff entered (holidays and adjusted working days), for the pure calendar."""
     from programmes.calendar import CalendarOverrides

@@ -3,47 +3,8 @@
 The payment run, reconciliation, `audit_ledger` and `simulate` all call the one copy in
 `programmes/schedules/` (the rules layer, no ORM), so the ledger holds exactly the rows the dry
 run lists. Nothing here needs the ORM; this module keeps the import path `subsidies.schedules`
-working for every caller.
+(and every name of it) working for every caller.
 """
 
-from programmes.schedules import (
-    ADJUSTMENT_EVENTS,
-    BENEFIT_STATES,
-    DEFAULT_ADJUSTMENTS,
-    EVENT_KINDS,
-    TITLES,
-    AwardEvent,
-    AwardState,
-    DueAssessment,
-    DuePayment,
-    ScheduleError,
-    assessment_schedule,
-    award_state,
-    award_status,
-    higher_benefit,
-    payments_due,
-    payments_for_period,
-    payments_in_month,
-    term,
-)
-
-__all__ = [
-    "ADJUSTMENT_EVENTS",
-    "BENEFIT_STATES",
-    "DEFAULT_ADJUSTMENTS",
-    "EVENT_KINDS",
-    "TITLES",
-    "AwardEvent",
-    "AwardState",
-    "DueAssessment",
-    "DuePayment",
-    "ScheduleError",
-    "assessment_schedule",
-    "award_state",
-    "award_status",
-    "higher_benefit",
-    "payments_due",
-    "payments_for_period",
-    "payments_in_month",
-    "term",
-]
+from programmes.schedules import *  # noqa: F403 (the old import path of every public name)
+from programmes.schedules import __all__  # noqa: F401

@@ -26,6 +26,7 @@ from programmes.facts import (
     AWARD_LEVEL_RANK,
     SKILL_LABELS,
     SKILL_RANK,
+    ApplicantFacts,
     Code,
     IsoDate,
 )
@@ -33,6 +34,20 @@ from programmes.retirement import add_months, is_retired, retirement_date
 from programmes.vocab import CHANNEL_LABELS, ChannelCode
 
 # --- personal checks -----------------------------------------------------------------------
+
+
+def _retirement_missing(facts: ApplicantFacts, category: str | None) -> list[str]:
+    """The facts a retirement date needs that the applicant has not given."""
+    given = (("birth_date", facts.birth_date), ("retirement_category", category))
+    return [fact for fact, value in given if not value]
+
+
+def _flag(code: str, facts: ApplicantFacts, fact: str, *, held: str, not_held: str) -> CheckResult:
+    """A check of one yes-or-no fact: missing, held (pass) or not held (a violation)."""
+    value = getattr(facts, fact)
+    if value is None:
+        return _missing(code, fact)
+    return _passed(code, held) if value else _violated(code, not_held)
 
 
 class YearsParams(Params):
@@ -49,9 +64,7 @@ def years_to_retirement(facts, params: YearsParams, *, on, channel) -> CheckResu
     """
     code = "years_to_retirement"
     category = _category(facts)
-    missing = [
-        f for f, v in (("birth_date", facts.birth_date), ("retirement_category", category)) if not v
-    ]
+    missing = _retirement_missing(facts, category)
     if missing:
         return _missing(code, *missing)
     retires = retirement_date(facts.birth_date, category)
@@ -117,9 +130,7 @@ def legal_working_age(facts, params: WorkingAgeParams, *, on, channel) -> CheckR
     """
     code = "legal_working_age"
     category = _category(facts)
-    missing = [
-        f for f, v in (("birth_date", facts.birth_date), ("retirement_category", category)) if not v
-    ]
+    missing = _retirement_missing(facts, category)
     if missing:
         return _missing(code, *missing)
     age = full_years(facts.birth_date, on)
@@ -198,12 +209,13 @@ def union_member(facts, params: NoParams, *, on, channel) -> CheckResult:
 
     上海工匠 2024 通知 一 (是工会会员) and 二(二)(三) (尚未成为工会会员的，完成入会程序后再行申报).
     """
-    code = "union_member"
-    if facts.union_member is None:
-        return _missing(code, "union_member")
-    if facts.union_member:
-        return _passed(code, "是工会会员")
-    return _violated(code, "不是工会会员：请先通过“申工社”或随申办“我要入会”完成入会后再申报")
+    return _flag(
+        "union_member",
+        facts,
+        "union_member",
+        held="是工会会员",
+        not_held="不是工会会员：请先通过“申工社”或随申办“我要入会”完成入会后再申报",
+    )
 
 
 @register("not_retired")
@@ -216,9 +228,7 @@ def not_retired(facts, params: NoParams, *, on, channel) -> CheckResult:
     if facts.employment == "retired":
         return _violated(code, "已退休（退休职工原则上不参与推荐申报）")
     category = _category(facts)
-    missing = [
-        f for f, v in (("birth_date", facts.birth_date), ("retirement_category", category)) if not v
-    ]
+    missing = _retirement_missing(facts, category)
     if missing:
         return _missing(code, *missing)
     retires = retirement_date(facts.birth_date, category)
@@ -423,12 +433,9 @@ def front_line(facts, params: NoParams, *, on, channel) -> CheckResult:
     市中政办字〔2020〕33号 第六条; 上海工匠 2024 通知 一 (应在一线从事生产、技术、研发等工作);
     青人社〔2020〕54号 三(一)1 (the project leader).
     """
-    code = "front_line"
-    if facts.front_line is None:
-        return _missing(code, "front_line")
-    if facts.front_line:
-        return _passed(code, "在一线岗位工作")
-    return _violated(code, "不在一线岗位工作")
+    return _flag(
+        "front_line", facts, "front_line", held="在一线岗位工作", not_held="不在一线岗位工作"
+    )
 
 
 @register("local_title")
@@ -437,9 +444,10 @@ def local_title(facts, params: NoParams, *, on, channel) -> CheckResult:
 
     上海工匠 2024 通知 五(二): 未获得本地区（系统、行业）工匠的候选人原则上不得作为推荐对象.
     """
-    code = "local_title"
-    if facts.local_craftsman_title is None:
-        return _missing(code, "local_craftsman_title")
-    if facts.local_craftsman_title:
-        return _passed(code, "已获得本地区（系统、行业）工匠称号")
-    return _violated(code, "未获得本地区（系统、行业）工匠称号，原则上不得作为推荐对象")
+    return _flag(
+        "local_title",
+        facts,
+        "local_craftsman_title",
+        held="已获得本地区（系统、行业）工匠称号",
+        not_held="未获得本地区（系统、行业）工匠称号，原则上不得作为推荐对象",
+    )

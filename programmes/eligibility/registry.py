@@ -75,9 +75,6 @@ class NoParams(Params):
     pass
 
 
-CheckFunction = Callable[..., CheckResult]
-
-
 @dataclass(frozen=True)
 class Check:
     """A registered check: call it as `check(facts, params_dict, on=..., channel=...)`."""

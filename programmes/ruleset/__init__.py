@@ -34,12 +34,8 @@ from programmes.ruleset.base import (
     Source,
     Text,
 )
-from programmes.ruleset.consistency import (
-    cross_field_problems,
-)
-from programmes.ruleset.errors import (
-    format_path,
-)
+from programmes.ruleset.consistency import cross_field_problems
+from programmes.ruleset.errors import format_path
 from programmes.ruleset.form import (
     ChecklistItem,
     Choice,

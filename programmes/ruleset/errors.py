@@ -10,9 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ValidationError
 
-from programmes.ruleset.base import (
-    SCHEMA_VERSION,
-)
+from programmes.ruleset.base import SCHEMA_VERSION
 from programmes.ruleset.schema import RuleSet, _CrossFieldProblems
 
 # --- parsing -------------------------------------------------------------------------------

@@ -12,9 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from programmes.eligibility import REGISTRY
-from programmes.ruleset.base import (
-    RuleSetError,
-)
+from programmes.ruleset.base import RuleSetError
 from programmes.ruleset.errors import _problems_from, _with_lines
 from programmes.ruleset.schema import RuleSet
 from programmes.ruleset.yaml_lines import _line_map, read_strict_yaml

@@ -24,9 +24,7 @@ from programmes.ruleset.base import (
     _Model,
 )
 from programmes.ruleset.consistency import cross_field_problems
-from programmes.ruleset.form import (
-    Form,
-)
+from programmes.ruleset.form import Form
 from programmes.vocab import PUBLICITY_KINDS, ChannelCode, StageKind, UnitKind
 
 # --- identity ------------------------------------------------------------------------------
