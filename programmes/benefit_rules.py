@@ -1,9 +1,10 @@
 """The benefits, assessments and adjustments sections of a rule set (pydantic models).
 
-The shape is agreed in `docs/ruleset-benefits-contract.md`; the root model (`programmes/ruleset.py`)
-puts `BenefitRules` under `benefits`, a list of `AssessmentRule` under `assessments` and
-`AdjustmentRules` under `adjustments`, and calls `check_references` for what crosses sections.
-The pure schedule functions that read these models are in `subsidies/schedules.py`.
+The shape is agreed in `docs/ruleset-benefits-contract.md`; the root model
+(`programmes/ruleset/schema.py`) puts `BenefitRules` under `benefits`, a list of `AssessmentRule`
+under `assessments` and `AdjustmentRules` under `adjustments`, and calls `check_references` for
+what crosses sections. The pure schedule functions that read these models are in
+`programmes/schedules/` (re-exported by `subsidies.schedules`).
 
 Money is a `Decimal` with two places, written in YAML as a quoted string ("1000.00"); an integer
 is accepted, a float never is (1000.1 in binary is not 1000.10, and the ledger must balance).
