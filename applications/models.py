@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import audit
 from portal.crypto import DeclarationJSONField
+from programmes.vocab import CHANNEL_LABELS
 
 
 class PrivateStorage(LazyObject):
@@ -39,11 +40,11 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Channel(models.TextChoices):
-    UNIT = "unit", _("单位推荐")
-    EXPERT_OR_GROUP = "expert_or_group", _("专家或社会团体推荐")
-    SELF = "self", _("个人自荐")
-    UNION = "union", _("工会推荐")
-    SOCIAL_ORG = "social_org", _("社会组织推荐")
+    UNIT = "unit", CHANNEL_LABELS["unit"]
+    EXPERT_OR_GROUP = "expert_or_group", CHANNEL_LABELS["expert_or_group"]
+    SELF = "self", CHANNEL_LABELS["self"]
+    UNION = "union", CHANNEL_LABELS["union"]
+    SOCIAL_ORG = "social_org", CHANNEL_LABELS["social_org"]
 
 
 class Application(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -84,8 +85,6 @@ class ProgrammeVersionAdmin(ScopedAdmin, admin.ModelAdmin):
 
     def diff_view(self, request, old_id: int, new_id: int):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         # Only versions the office may open (another authority's answer 404, as the change page).
         versions = self.get_queryset(request)

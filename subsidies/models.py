@@ -8,10 +8,13 @@ once. Rows are never deleted; money paid and then ordered back is a recovery row
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from applications.declaration import clean_bank_account
 from portal.crypto import EncryptedChar
+from portal.identity import clean_id_number
 
 
 class Funding(models.TextChoices):
@@ -92,11 +95,6 @@ class Award(models.Model):
     def clean(self):
         """The payee's ID number and accounts as typed in the admin: checked, errors by field."""
         # Checks owned by the lower layers (portal's ID numbers, the declaration's accounts).
-        from django.core.exceptions import ValidationError
-
-        from applications.declaration import clean_bank_account
-        from portal.identity import clean_id_number
-
         errors = {}
         if self.person_id_number:
             try:
