@@ -23,7 +23,7 @@ from typing import Any
 from stdnum.cn import ric, uscc
 
 from programmes.ruleset import FormField, RuleSet, Section
-from programmes.ruleset import _Loader as StrictLoader
+from programmes.ruleset.yaml_lines import RepeatedKeyError, load_strict_yaml
 
 # --- who the demo applicant is -----------------------------------------------------------------
 
@@ -55,14 +55,10 @@ def _load(name: str) -> dict:
     """A file of fixtures/demo, read with the rule sets' strict YAML loader: a key given twice
     is refused (it would silently replace the first)."""
     path = _DEMO_DIR / name
-    loader = StrictLoader(path.read_text(encoding="utf-8"))
     try:
-        data = loader.get_single_data()
-    finally:
-        loader.dispose()
-    if loader.repeated:
-        problems = "；".join(f"{message}（第{line}行）" for message, line in loader.repeated)
-        raise ValueError(f"{path}：{problems}")
+        data = load_strict_yaml(path.read_text(encoding="utf-8"))
+    except RepeatedKeyError as error:
+        raise ValueError(f"{path}：{error}") from error
     return data
 
 

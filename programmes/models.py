@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from programmes.rounds import round_problems
+from programmes.round_rules import round_problems
 from programmes.ruleset import parse_ruleset
 
 
