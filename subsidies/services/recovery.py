@@ -82,6 +82,22 @@ def order_recovery(
     return made
 
 
+def _record_claim_step(claim: Payment, *, by, reason: str) -> None:
+    """The award's history keeps each step of a recovery claim (its status and amount)."""
+    AwardEvent.objects.create(
+        award_id=claim.award_id,
+        date=timezone.localdate(),
+        kind=AwardEvent.Kind.RECOVERY,
+        fields={
+            "claim": claim.pk,
+            "status": claim.claim_status,
+            "amount": f"{-claim.amount:.2f}",
+        },
+        reason=reason,
+        recorded_by=by,
+    )
+
+
 def confirm_recovery(*, claim: Payment, by, note: str = "") -> Payment:
     """The office confirms a recovery claim made by reconciliation (then finance approves it)."""
     with transaction.atomic():
@@ -92,18 +108,7 @@ def confirm_recovery(*, claim: Payment, by, note: str = "") -> Payment:
         claim.confirmed_by = by
         claim.confirmed_at = timezone.now()
         claim.save(update_fields=["claim_status", "confirmed_by", "confirmed_at"])
-        AwardEvent.objects.create(
-            award_id=claim.award_id,
-            date=timezone.localdate(),
-            kind=AwardEvent.Kind.RECOVERY,
-            fields={
-                "claim": claim.pk,
-                "status": claim.claim_status,
-                "amount": f"{-claim.amount:.2f}",
-            },
-            reason=note or _("经办确认追回"),
-            recorded_by=by,
-        )
+        _record_claim_step(claim, by=by, reason=note or _("经办确认追回"))
     return claim
 
 
@@ -119,16 +124,5 @@ def approve_recovery(*, claim: Payment, by, note: str = "") -> Payment:
         claim.approved_by = by
         claim.approved_at = timezone.now()
         claim.save(update_fields=["claim_status", "approved_by", "approved_at"])
-        AwardEvent.objects.create(
-            award_id=claim.award_id,
-            date=timezone.localdate(),
-            kind=AwardEvent.Kind.RECOVERY,
-            fields={
-                "claim": claim.pk,
-                "status": claim.claim_status,
-                "amount": f"{-claim.amount:.2f}",
-            },
-            reason=note or _("财务审批追回"),
-            recorded_by=by,
-        )
+        _record_claim_step(claim, by=by, reason=note or _("财务审批追回"))
     return claim
