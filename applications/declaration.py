@@ -178,15 +178,6 @@ def _put(post, name: str, item, value) -> None:
         post[name] = str(from_json(item, value))
 
 
-def field_values(ruleset, data: dict) -> dict[str, Any]:
-    """Every plain field's stored value by code (the last section wins on a repeated code)."""
-    values = {}
-    for section in ruleset.form.sections:
-        if section.kind == "fields":
-            values.update(data.get(section.code) or {})
-    return values
-
-
 def facts_from_data(ruleset, data: dict, *, unit=None) -> dict:
     """The eligibility facts the applicant stated on the form (fields with `fact:`).
 

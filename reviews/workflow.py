@@ -27,10 +27,6 @@ OUTCOMES = ("pass", "return", "reject")
 _stages = stages_of
 
 
-def stage_by_code(workflow: Workflow | Sequence[Stage], code: str) -> Stage | None:
-    return next((stage for stage in _stages(workflow) if stage.code == code), None)
-
-
 def first_stage(workflow: Workflow | Sequence[Stage], route: Route) -> Stage:
     """Where a submitted application starts: the first applicable stage after the submission
     itself (the stages of kind `nomination` are the filling-in and handing over)."""
