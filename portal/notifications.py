@@ -40,7 +40,9 @@ def channels_for(recipients: Iterable) -> Channels:
     mail = {u.email for u in accounts if u.email} | (
         addresses - {(u.email or "").lower() for u in accounts}
     )
-    sms = sorted({u.phone for u in accounts if not u.email and u.phone})
+    # Accounts by id: the phone is looked up when the text is sent, so no phone number is kept
+    # in the outbox (personal data lives only in the encrypted column).
+    sms = [u.pk for u in accounts if not u.email and u.phone]
     return Channels(users=accounts, mail=sorted(mail), sms=sms)
 
 
@@ -79,8 +81,8 @@ def notify(
     params = {"subject": subject, "body": body.strip(), **(sms_params or {})}
     if to.mail:
         enqueue("portal.send_notification", to.mail, subject, body)
-    for phone in to.sms:
-        enqueue("portal.send_text_message", phone, sms_template, params)
+    for user_id in to.sms:
+        enqueue("portal.send_text_message", user_id, sms_template, params)
 
 
 def unread_count(user) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import transaction
 
 from portal.models import Role, User
@@ -13,7 +15,9 @@ from portal.roles import grant
 def register_applicant(
     *, account: str, account_kind: str, real_name: str, id_number: str, password: str
 ) -> User | None:
-    """Create an applicant's account; the phone or e-mail is the user name.
+    """Create an applicant's account. An e-mail address is the user name; a phone number is not
+    (it lives only in the encrypted `phone` column): the account gets a generated user name and
+    signs in with the phone (portal.auth_backends finds it through the blind index).
 
     When the ID number already has an account, nothing is created and the holder of that
     account is told (someone tried to register with their number); the caller answers both
@@ -34,7 +38,8 @@ def register_applicant(
             ),
         )
         return None
-    user = User(username=account, real_name=real_name, id_number=id_number)
+    username = account if account_kind != "phone" else generated_username()
+    user = User(username=username, real_name=real_name, id_number=id_number)
     if account_kind == "phone":
         user.phone = account
     else:
@@ -43,3 +48,11 @@ def register_applicant(
     user.save()
     grant(user, Role.APPLICANT)
     return user
+
+
+def generated_username() -> str:
+    """A user name that says nothing about its holder (for accounts registered by phone)."""
+    while True:
+        candidate = f"u{secrets.token_hex(6)}"
+        if not User.objects.filter(username=candidate).exists():
+            return candidate

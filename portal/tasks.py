@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from portal import audit, outbox, sms
+from portal.models import User
 
 
 @shared_task(
@@ -30,7 +31,12 @@ def ping() -> str:
     retry_backoff=True,
     max_retries=5,
 )
-def send_text_message(phone: str, template: str, params: dict) -> int:
+def send_text_message(user_id: int, template: str, params: dict) -> int:
+    """A text to the phone of account `user_id`, read when the task runs (the outbox and the
+    broker hold the account's id, never the number); 0 when the account has no phone now."""
+    phone = User.objects.filter(pk=user_id).values_list("phone", flat=True).first()
+    if not phone:
+        return 0
     # the backend is chosen when the task runs (portal.sms.get_backend)
     return sms.send_sms(sms.SmsMessage(to=phone, template=template, params=params))
 

@@ -41,6 +41,8 @@ def test_applicant_registers_with_phone_then_signs_in_to_the_workbench(client):
     assert "注册申请已受理" in response.content.decode()
     user = User.objects.get(phone="13912345678")
     assert user.id_number == GOOD_ID
+    # the phone is kept only in its encrypted column, never as the user name
+    assert "13912345678" not in user.username
     assert user.password.startswith("argon2")
     assert user.roles.filter(role=Role.APPLICANT).exists()
     response = client.post(

@@ -33,7 +33,7 @@ def test_channels_mail_where_there_is_an_address_sms_where_only_a_phone(phone_on
     to = channels_for([phone_only, li_ming, "someone@example.cn", ""])
     assert to.users == sorted([phone_only, li_ming], key=lambda u: u.pk)
     assert to.mail == ["li_ming@example.cn", "someone@example.cn"]
-    assert to.sms == ["13912340001"]
+    assert to.sms == [phone_only.pk]  # the account, never the number, goes to the outbox
 
 
 def test_an_address_of_an_account_gets_the_in_app_message_too(persona):
@@ -63,7 +63,7 @@ def test_the_sms_backend_is_the_class_the_setting_names(phone_only, settings):
     from portal.tasks import send_text_message
 
     send_text_message(
-        "13912340001", "passed", {"round": "2026年度松江区首席技师", "stage": "街镇初审"}
+        phone_only.pk, "passed", {"round": "2026年度松江区首席技师", "stage": "街镇初审"}
     )
     (message,) = sms.outbox
     assert (
@@ -189,3 +189,13 @@ def test_unread_count_on_every_page_and_messages_are_private(client, login_as, p
         assert client.get(reverse("message_open", args=[first.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("messages")).status_code == 302  # to the sign-in page
+
+
+def test_the_outbox_keeps_the_account_not_its_phone(phone_only, django_capture_on_commit_callbacks):
+    from portal.models import OutboxMessage
+
+    with django_capture_on_commit_callbacks(execute=False):
+        notify(recipients=[phone_only], subject="申报已提交", body="您的申报已提交。")
+    (row,) = OutboxMessage.objects.filter(task="portal.send_text_message")
+    assert row.args[0] == phone_only.pk
+    assert "13912340001" not in str(row.args) + str(row.kwargs)
