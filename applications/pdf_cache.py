@@ -5,7 +5,9 @@ the data, the attachments' names, the decided opinions, whether ID numbers are m
 renderer itself (its templates, WeasyPrint's version, the font), so an entry is never stale: a
 change to any input is another name. Entries live under PRIVATE_MEDIA_ROOT/pdf_cache, the volume
 the web and worker processes share; deleting the folder only costs renders. PDF_CACHE=0 turns it
-off.
+off. An entry is a Fernet token of the PDF under the field-encryption keys (portal.crypto):
+forms printed with full ID numbers are personal data at rest like the database's columns; an
+entry that no key still opens counts as missing and is rendered again.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.template.loader import get_template
+
+from portal import crypto
 
 # The templates whose text is part of every key: editing one makes every entry new.
 RENDERER_TEMPLATES = (
@@ -62,14 +67,14 @@ def cached_pdf(material: dict, render: Callable[[], bytes]) -> bytes:
         return render()
     path = entry_path(material)
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
+        return crypto.fernet().decrypt(path.read_bytes())
+    except (FileNotFoundError, InvalidToken):
         pass
     content = render()
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside its final name and renamed: a reader never sees half a file, and two
     # processes rendering the same entry at once both end with the same complete one.
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as handle:
-        handle.write(content)
+        handle.write(crypto.primary_fernet().encrypt(content))
     os.replace(handle.name, path)
     return content

@@ -11,6 +11,7 @@ from applications import pdf
 from applications.models import Application, PdfBatch, PdfBatchChunk
 from applications.pdf_batches import build_batch, start_pdf_batch
 from applications.pdf_cache import cache_dir
+from portal import crypto
 from tests.applications.test_pdf import make_application
 from tests.applications.test_pdf_batch import applicants, wait_for
 
@@ -59,6 +60,27 @@ def test_a_submitted_form_is_rendered_once_then_read(
     pdf.render_application_pdf(application, mask_id=True)
     assert len(count_renders) == 3
     assert len(cached_entries()) == 3
+
+
+def test_a_kept_form_is_encrypted_at_rest_and_a_retired_key_means_a_new_render(
+    demo_people, django_user_model, private_root, count_renders, settings
+):
+    (person,) = applicants(django_user_model, ["王密文"])
+    application = make_application(CODE, person)
+    full = pdf.render_application_pdf(application, mask_id=False)
+    (entry,) = cached_entries()
+    stored = entry.read_bytes()
+    assert full.startswith(b"%PDF") and not stored.startswith(b"%PDF")
+    assert crypto.fernet().decrypt(stored) == full  # a token under the field-encryption keys
+    assert pdf.render_application_pdf(application, mask_id=False) == full
+    assert len(count_renders) == 1
+
+    settings.SALT_KEY = ["a-new-key-of-this-test", *settings.SALT_KEY]  # rotated: old still opens
+    assert pdf.render_application_pdf(application, mask_id=False) == full
+    assert len(count_renders) == 1
+    settings.SALT_KEY = ["a-new-key-of-this-test"]  # the old key retired: drawn again, kept anew
+    assert pdf.render_application_pdf(application, mask_id=False) == full
+    assert len(count_renders) == 2
 
 
 def test_a_draft_is_always_drawn_anew_and_never_kept(
