@@ -86,15 +86,15 @@ def is_organiser_of(user, application) -> bool:
     return organises_round(user, application.round)
 
 
-def organises_round(user, round_) -> bool:
+def organises_round(user, round) -> bool:
     """Whether the user is the office running this round's programme."""
     if not getattr(user, "is_authenticated", False):
         return False
     if getattr(user, "is_superuser", False):
         return True
-    ruleset = round_.version.ruleset
+    ruleset = round.version.ruleset
     role = workflow.organiser_role(ruleset.workflow)
-    authority_id = round_.version.programme.authority_id
+    authority_id = round.version.programme.authority_id
     for a in assignments_of(user):
         if a.role != role or not a.authority_id or a.authority_id != authority_id:
             continue

@@ -149,3 +149,24 @@ def test_no_project_module_over_500_lines():
             if lines > MAX_LINES:
                 too_long.append(f"{relative}: {lines} lines")
     assert not too_long, f"modules over {MAX_LINES} lines:\n" + "\n".join(too_long)
+
+
+def test_public_services_name_the_round_round():
+    """`round` vs `round_`: one keyword, the model field's name, in every public service."""
+    import ast
+
+    offenders = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if "migrations" in relative.parts or not any(
+                part in {"services", "selectors", "services.py", "selectors.py", "permissions.py"}
+                for part in relative.parts
+            ):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                    arguments = node.args.args + node.args.kwonlyargs + node.args.posonlyargs
+                    if any(argument.arg == "round_" for argument in arguments):
+                        offenders.append(f"{relative}:{node.lineno} {node.name}")
+    assert not offenders, "public services taking `round_` (use `round`):\n" + "\n".join(offenders)

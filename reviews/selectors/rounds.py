@@ -23,9 +23,9 @@ def office_rounds(user) -> list:
     return [r for r in rounds.order_by("-opens_on", "name") if organises_round(user, r)]
 
 
-def round_applications(round_) -> QuerySet:
+def round_applications(round) -> QuerySet:
     return (
-        Application.objects.filter(round=round_)
+        Application.objects.filter(round=round)
         .exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
         .select_related("applicant", "unit", "round__version")
         .defer("round__version__data")
@@ -103,12 +103,12 @@ class RoundBoard:
     named: list
 
 
-def round_board(round_, *, group: str = "", today: date | None = None) -> RoundBoard:
+def round_board(round, *, group: str = "", today: date | None = None) -> RoundBoard:
     """The round stage by stage: the applications in review at each, the experts' stages ranked
     against the quota (within the review `group` when one of the rule set's groups is given),
     the publicity of each publicity stage; the approved and the named."""
     today = today or timezone.localdate()
-    ruleset = round_.version.ruleset
+    ruleset = round.version.ruleset
     groups = (
         [(g.code, g.label) for g in ruleset.scoring.groups.items]
         if ruleset.scoring and ruleset.scoring.groups
@@ -116,7 +116,7 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
     )
     if group not in {code for code, _label in groups}:
         group = ""
-    apps = list(round_applications(round_))
+    apps = list(round_applications(round))
     by_stage: dict[str, list] = {}
     for app in apps:
         if app.status == Application.Status.IN_REVIEW:
@@ -129,7 +129,7 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
             waiting = [a for a in waiting if group_of(a, ruleset) == group]
         extra: dict = {}
         if expert_stage and waiting:
-            ranking, info = ranking_for(round_, stage.code, group)
+            ranking, info = ranking_for(round, stage.code, group)
             assignments = expert_assignments(waiting, stage.code)
             ranks = {r.key: r.rank for r in ranking.ranked}
             extra["rows"] = [
@@ -150,13 +150,13 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
             extra["tied"] = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
         if stage.kind == "publicity":
             extra["publicity"] = (
-                Publicity.objects.filter(round=round_, stage=stage.code)
+                Publicity.objects.filter(round=round, stage=stage.code)
                 .prefetch_related("objections__application__applicant", "applications__applicant")
                 .first()
             )
         stages.append(StageBoard(stage=stage, applications=waiting, **extra))
     return RoundBoard(
-        round=round_,
+        round=round,
         ruleset=ruleset,
         groups=groups,
         group=group,

@@ -115,11 +115,11 @@ def aggregate_for(ruleset, sheets):
     )
 
 
-def ranking_for(round_, stage: str, group: str = "", quota: int | None = None):
+def ranking_for(round, stage: str, group: str = "", quota: int | None = None):
     """The candidates at an expert stage of a round, ranked against the quota:
     (ranking, {application id: (application, aggregate, sheets)})."""
     applications = list(
-        Application.objects.filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
+        Application.objects.filter(round=round, stage=stage, status=Application.Status.IN_REVIEW)
         .select_related("round__version", "applicant", "unit")
         .order_by("pk")
     )
@@ -133,6 +133,6 @@ def ranking_for(round_, stage: str, group: str = "", quota: int | None = None):
     for app in applications:
         agg = aggregate_for(ruleset, sheets.get(app.pk, []))
         info[app.pk] = (app, agg, sheets.get(app.pk, []))
-    places = quota if quota is not None else (round_.quota if not group else None)
+    places = quota if quota is not None else (round.quota if not group else None)
     ranking = rank([Candidate(pk, info[pk][1].value) for pk in info], places)
     return ranking, info

@@ -127,12 +127,12 @@ def draw_experts(*, application: Application, count: int, by, seed: str | None =
 
 
 @transaction.atomic
-def assign_balanced(*, round_, stage: str, per_application: int, by) -> int:
+def assign_balanced(*, round, stage: str, per_application: int, by) -> int:
     """Give every application at an expert stage `per_application` experts, each time the
     pool's least-loaded experts without a conflict (assignments in this round count as load).
     Returns how many assignments were made."""
     applications = list(
-        Application.objects.filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
+        Application.objects.filter(round=round, stage=stage, status=Application.Status.IN_REVIEW)
         .select_related("round__version", "unit", "applicant")
         .order_by("pk")
     )
@@ -153,7 +153,7 @@ def assign_balanced(*, round_, stage: str, per_application: int, by) -> int:
             .annotate(
                 load=Count(
                     "expert_assignments",
-                    filter=Q(expert_assignments__application__round=round_),
+                    filter=Q(expert_assignments__application__round=round),
                 )
             )
             .values_list("pk", "load")

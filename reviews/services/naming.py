@@ -14,13 +14,13 @@ from reviews.services.base import ReviewError, _require_organiser
 
 
 @transaction.atomic
-def name_candidates(*, round_, document_number: str, named_on, by):
+def name_candidates(*, round, document_number: str, named_on, by):
     """The office enters the naming document: every approved candidate becomes an award, in this
     transaction, by the handlers registered in reviews.hooks (subsidies.services.create_award,
     which tells the applicant and the unit). With none registered it refuses before any change."""
     applications = list(
         Application.objects.select_for_update(of=("self",))
-        .filter(round=round_, status=Application.Status.APPROVED)
+        .filter(round=round, status=Application.Status.APPROVED)
         .select_related("round__version", "applicant", "unit")
         .order_by("pk")
     )
@@ -31,7 +31,7 @@ def name_candidates(*, round_, document_number: str, named_on, by):
         raise ReviewError(_("请填写命名文件文号。"))
     handlers = hooks.named_handlers()
     naming = Naming.objects.create(
-        round=round_, document_number=document_number.strip(), named_on=named_on, named_by=by
+        round=round, document_number=document_number.strip(), named_on=named_on, named_by=by
     )
     ruleset = ruleset_of(applications[0])
     for app in applications:

@@ -23,12 +23,12 @@ publicity_end = paths.publicity_end
 
 
 @transaction.atomic
-def start_publicity(*, round_, stage: str, starts_on, by):
+def start_publicity(*, round, stage: str, starts_on, by):
     """The office starts the publicity of the round's candidates at `stage`; the end date is
     computed by the working-day calendar."""
     applications = list(
         Application.objects.select_for_update(of=("self",))
-        .filter(round=round_, stage=stage, status=Application.Status.IN_REVIEW)
+        .filter(round=round, stage=stage, status=Application.Status.IN_REVIEW)
         .select_related("round__version", "applicant", "unit")
         .order_by("pk")
     )
@@ -37,14 +37,14 @@ def start_publicity(*, round_, stage: str, starts_on, by):
     _require_organiser(by, applications[0])
     ruleset = ruleset_of(applications[0])
     stage_obj = _at_stage_kind(applications[0], ruleset, "publicity")
-    if Publicity.objects.filter(round=round_, stage=stage).exists():
+    if Publicity.objects.filter(round=round, stage=stage).exists():
         raise ReviewError(_("该批次的公示已经开始。"))
     try:
         ends_on = publicity_end(stage_obj, starts_on, working_day_calendar())
     except ValueError as exc:
         raise ReviewError(_("无法计算公示结束日期：%(e)s") % {"e": exc}) from None
     publicity = Publicity.objects.create(
-        round=round_, stage=stage, starts_on=starts_on, ends_on=ends_on, started_by=by
+        round=round, stage=stage, starts_on=starts_on, ends_on=ends_on, started_by=by
     )
     publicity.applications.set(applications)
     for app in applications:

@@ -101,7 +101,7 @@ def reopen_sheet(*, sheet, by, reason: str):
 @transaction.atomic
 def close_expert_stage(
     *,
-    round_,
+    round,
     stage: str,
     by,
     group: str = "",
@@ -111,7 +111,7 @@ def close_expert_stage(
 ):
     """Apply the ranking: those inside the line pass, the others are not selected. A tie at the
     line needs the office's choice and reason (recorded as a TieDecision)."""
-    ranking, info = ranking_for(round_, stage, group, quota)
+    ranking, info = ranking_for(round, stage, group, quota)
     if not info:
         raise ReviewError(_("该阶段没有待评审的申报。"))
     any_app = next(iter(info.values()))[0]
@@ -134,17 +134,17 @@ def close_expert_stage(
         except ValueError as exc:
             raise ReviewError(str(exc)) from None
         decision = TieDecision.objects.create(
-            round=round_, stage=stage, group=group, reason=tie_reason.strip(), decided_by=by
+            round=round, stage=stage, group=group, reason=tie_reason.strip(), decided_by=by
         )
         decision.tied.set(ranking.tied)
         decision.chosen.set([k for k in ranking.tied if k in selected])
     ranks = {r.key: r.rank for r in ranking.ranked}
 
     StageRanking.objects.create(
-        round=round_,
+        round=round,
         stage=stage,
         group=group,
-        quota=quota if quota is not None else (round_.quota if not group else None),
+        quota=quota if quota is not None else (round.quota if not group else None),
         ranks={str(k): v for k, v in ranks.items()},
         selected=sorted(int(k) for k in selected),
         closed_by=by,

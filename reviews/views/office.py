@@ -185,7 +185,7 @@ def assign_balanced(request, pk: int):
         request,
         round_,
         lambda: services.assign_balanced(
-            round_=round_, stage=stage, per_application=per_application, by=request.user
+            round=round_, stage=stage, per_application=per_application, by=request.user
         ),
         success=_("已按工作量均衡分配专家。"),
     )
@@ -243,7 +243,7 @@ def close_expert_stage(request, pk: int):
         request,
         round_,
         lambda: services.close_expert_stage(
-            round_=round_,
+            round=round_,
             stage=stage,
             group=group,
             by=request.user,
@@ -296,7 +296,7 @@ def start_publicity(request, pk: int):
         round_,
         StartPublicityForm(request.POST),
         lambda data: services.start_publicity(
-            round_=round_, stage=data["stage"], starts_on=data["starts_on"], by=request.user
+            round=round_, stage=data["stage"], starts_on=data["starts_on"], by=request.user
         ),
         success=_("公示已开始。"),
         name="start_publicity",
@@ -344,7 +344,7 @@ def naming(request, pk: int):
         round_,
         NamingForm(request.POST),
         lambda data: services.name_candidates(
-            round_=round_,
+            round=round_,
             document_number=data["document_number"],
             named_on=data["named_on"],
             by=request.user,

@@ -157,7 +157,7 @@ def run_programme(code, make_round, make_application, experts, units):
         office = actors.for_stage(batch[0], ruleset.stage("naming"))
         if stage.kind == "naming":
             services.name_candidates(
-                round_=round_,
+                round=round_,
                 document_number="示例〔2026〕12号",
                 named_on=date(2026, 7, 1),
                 by=office,
@@ -197,7 +197,7 @@ def run_programme(code, make_round, make_application, experts, units):
             ranking, _info = services.ranking_for(round_, stage.code)
             if ranking.tied:
                 services.close_expert_stage(
-                    round_=round_,
+                    round=round_,
                     stage=stage.code,
                     by=office,
                     tie_chosen=list(ranking.tied)[-ranking.places_for_tied :],
@@ -205,7 +205,7 @@ def run_programme(code, make_round, make_application, experts, units):
                 )
                 tied = True
             else:
-                services.close_expert_stage(round_=round_, stage=stage.code, by=office)
+                services.close_expert_stage(round=round_, stage=stage.code, by=office)
         elif stage.kind == "credit_check":
             for app in batch:
                 services.record_credit_check(
@@ -213,7 +213,7 @@ def run_programme(code, make_round, make_application, experts, units):
                 )
         elif stage.kind == "publicity":
             publicity = services.start_publicity(
-                round_=round_, stage=stage.code, starts_on=date(2026, 6, 1), by=office
+                round=round_, stage=stage.code, starts_on=date(2026, 6, 1), by=office
             )
             listed = list(publicity.applications.order_by("pk"))
             if len(listed) > 1:

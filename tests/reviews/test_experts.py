@@ -133,9 +133,9 @@ def test_ranking_with_a_tie_at_the_line(at_scoring, experts, persona):
     assert set(ranking.tied) == {apps[1].pk, apps[2].pk}
     assert info[apps[1].pk][1].value == Decimal("95.00")
     with pytest.raises(ReviewError, match="并列"):
-        services.close_expert_stage(round_=apps[0].round, stage="expert_scoring", by=office)
+        services.close_expert_stage(round=apps[0].round, stage="expert_scoring", by=office)
     selected = services.close_expert_stage(
-        round_=apps[0].round,
+        round=apps[0].round,
         stage="expert_scoring",
         by=office,
         tie_chosen=[apps[2].pk],
@@ -154,7 +154,7 @@ def test_ranking_with_a_tie_at_the_line(at_scoring, experts, persona):
 def test_balanced_assignment_spreads_the_work(at_scoring, experts, persona):
     apps = [at_scoring(unit="songjiang_training") for _ in range(5)]
     made = services.assign_balanced(
-        round_=apps[0].round, stage="expert_scoring", per_application=2, by=persona("chen_office")
+        round=apps[0].round, stage="expert_scoring", per_application=2, by=persona("chen_office")
     )
     assert made == 10
     loads = [Assignment.objects.filter(expert=e).count() for e in experts]
@@ -162,7 +162,7 @@ def test_balanced_assignment_spreads_the_work(at_scoring, experts, persona):
     # running it again assigns nothing more
     assert (
         services.assign_balanced(
-            round_=apps[0].round,
+            round=apps[0].round,
             stage="expert_scoring",
             per_application=2,
             by=persona("chen_office"),

@@ -99,7 +99,7 @@ def snapshot(app):
 def _try_service(round_, app, stage, by):
     if stage.kind == "naming":
         services.name_candidates(
-            round_=round_, document_number="文〔2026〕1号", named_on=date(2026, 7, 1), by=by
+            round=round_, document_number="文〔2026〕1号", named_on=date(2026, 7, 1), by=by
         )
     else:
         services.decide(application=app, stage=stage.code, outcome="pass", by=by, note="同意")
@@ -232,7 +232,7 @@ def test_expert_stage_needs_every_assigned_experts_sheet_then_the_ranking(
     before = snapshot(app)
     for attempt in (
         lambda: services.decide(application=app, stage="expert_scoring", outcome="pass", by=office),
-        lambda: services.close_expert_stage(round_=round_, stage="expert_scoring", by=office),
+        lambda: services.close_expert_stage(round=round_, stage="expert_scoring", by=office),
     ):
         with pytest.raises(services.ReviewError, match="专家评分未完成：已提交 1 份，需要 3 份"):
             attempt()
@@ -241,7 +241,7 @@ def test_expert_stage_needs_every_assigned_experts_sheet_then_the_ranking(
         services.save_scores(assignment=a, by=a.expert, points=full, submit=True)
     with pytest.raises(services.ReviewError, match="尚未按排名结束"):
         services.decide(application=app, stage="expert_scoring", outcome="pass", by=office)
-    services.close_expert_stage(round_=round_, stage="expert_scoring", by=office)
+    services.close_expert_stage(round=round_, stage="expert_scoring", by=office)
     app.refresh_from_db()
     assert app.stage == "credit_check"
 
@@ -299,7 +299,7 @@ def test_publicity_needs_its_full_length_and_no_upheld_objection(
     app = make_application(round_, stage="publicity")
     other = make_application(round_, stage="publicity")
     publicity = services.start_publicity(
-        round_=round_, stage="publicity", starts_on=date(2026, 6, 1), by=office
+        round=round_, stage="publicity", starts_on=date(2026, 6, 1), by=office
     )
     before = snapshot(app)
     with pytest.raises(services.ReviewError, match="公示期未满"):

@@ -44,7 +44,7 @@ def approved(make_round, make_application, persona):
 
 def _name(round_, by):
     return services.name_candidates(
-        round_=round_, document_number="沪松人社〔2026〕88号", named_on=date(2026, 6, 1), by=by
+        round=round_, document_number="沪松人社〔2026〕88号", named_on=date(2026, 6, 1), by=by
     )
 
 

@@ -139,7 +139,7 @@ def test_phone_only_applicant_hears_of_a_return_a_pass_and_the_naming(
     application.save(update_fields=["stage", "status"])
     with django_capture_on_commit_callbacks(execute=True):
         services.name_candidates(
-            round_=round_,
+            round=round_,
             document_number="沪松人社〔2026〕88号",
             named_on=date(2026, 6, 1),
             by=persona("chen_office"),

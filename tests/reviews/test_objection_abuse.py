@@ -18,7 +18,7 @@ def publicity_url(make_round, make_application, persona):
     songjiang = make_round("songjiang-chief-technician", quota=1)
     app = make_application(songjiang, stage="publicity")
     publicity = services.start_publicity(
-        round_=songjiang,
+        round=songjiang,
         stage="publicity",
         starts_on=timezone.localdate(),
         by=persona("chen_office"),

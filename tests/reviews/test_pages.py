@@ -161,7 +161,7 @@ def test_public_publicity_page_lists_name_unit_programme_and_takes_objections(
     )
     today = timezone.localdate()
     publicity = services.start_publicity(
-        round_=songjiang, stage="publicity", starts_on=today, by=persona("chen_office")
+        round=songjiang, stage="publicity", starts_on=today, by=persona("chen_office")
     )
     assert client.get(reverse("reviews:publicity_list")).status_code == 200
     url = reverse("reviews:publicity_detail", args=[publicity.pk])

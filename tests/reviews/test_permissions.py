@@ -30,7 +30,7 @@ def world(make_round, make_application, experts, persona, private_media):
     full = {item.code: item.max_points for item in services.sheet_items(round_.version.ruleset)}
     sheet = services.save_scores(assignment=theirs, by=experts[2], points=full, submit=True)
     publicity = services.start_publicity(
-        round_=round_, stage="publicity", starts_on=timezone.localdate(), by=office
+        round=round_, stage="publicity", starts_on=timezone.localdate(), by=office
     )
     objection = services.lodge_objection(
         publicity=publicity, application=at_publicity, name="甲", contact="1", text="异议"

@@ -126,7 +126,7 @@ def test_a_publicity_in_the_queue_is_due_on_its_last_day(songjiang, make_applica
 
     app = make_application(songjiang, stage="publicity")
     publicity = start_publicity(
-        round_=songjiang,
+        round=songjiang,
         stage="publicity",
         starts_on=timezone.localdate(),
         by=persona("chen_office"),

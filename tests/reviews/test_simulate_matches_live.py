@@ -141,7 +141,7 @@ def _live_deadline(version, scenario, unit, applicant, event, path, admin) -> di
         round_ = _round(version, scenario, "公示")
         _application(round_, scenario, unit, applicant, stage=stage.code)
         publicity = services.start_publicity(
-            round_=round_, stage=stage.code, starts_on=event.date, by=admin
+            round=round_, stage=stage.code, starts_on=event.date, by=admin
         )
         ends = publicity.ends_on
     else:  # the unit's internal publicity: the first day the gate lets it pass is the day after
