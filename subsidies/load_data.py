@@ -25,8 +25,9 @@ Proportions, for N applications (the issue's 20,000 figures in brackets):
 - every submitted application has its frozen version (the rule set's whole demo declaration,
   the name and ID number its own), an audit trail of each stage it entered, and the unit's
   nomination record once past the unit's stages;
-- three experts per application that reached an expert stage: sheets submitted for those
-  past it, half of them for those still at it (about 0.43 sheets per application: 8,600);
+- three experts per application that reached an expert stage: sheets submitted for all of
+  those past it, and for those still at it as many as bring the whole to about 0.43 sheets per
+  application (8,600; fewer only where more applications are past the experts than that);
 - awards with their assessments, and the ledger of every monthly and annual run from the first
   naming to this month (the earlier batches paid, this month's in draft): for the Songjiang
   chief technicians up to 36 monthly allowances each.
@@ -76,6 +77,7 @@ DEPARTMENTS = {
 }
 EXPERTS = (("songjiang-hrss", 20), ("qingpu-hrss", 10), ("shanghai-ftu", 10), ("shizhong-hrss", 10))
 EXPERTS_PER_APPLICATION = 3
+SHEETS_PER_APPLICATION = 0.43
 FINISHED_SHARE = 0.25
 NAMED_SHARE = 0.40
 EXPERT_KINDS = frozenset({"expert_review", "expert_scoring", "release_meeting", "interview"})
@@ -120,6 +122,17 @@ def seeded_applications():
 def _aware(day: date, rng: random.Random) -> datetime:
     moment = time(8 + rng.randrange(10), rng.randrange(60))
     return timezone.make_aware(datetime.combine(day, moment))
+
+
+def _early(rng: random.Random, count: int) -> int:
+    """A stage index, the early stages far more often (most of a round's files are still at
+    the first reviews; fewer reach the experts)."""
+    return min(int(count * rng.random() ** 2.5), count - 1)
+
+
+def _named_on(round_, today: date) -> date:
+    """Naming about ten weeks after the round closes (publicity and approval done)."""
+    return min(round_.closes_on + timedelta(days=70), today - timedelta(days=1))
 
 
 def _id_number(district: str, index: int) -> str:
@@ -343,13 +356,13 @@ class _Builder:
                 status, stage = "named", naming
             else:
                 rejecting = [s for s in review if "reject" in s.outcomes]
-                status, stage = "rejected", rejecting[int(rng.triangular(0, len(rejecting), 0))]
+                status, stage = "rejected", rejecting[_early(rng, len(rejecting))]
         else:
             draw = rng.random()
             if draw < 0.04:
                 status, stage = "approved", naming
             else:
-                stage = review[min(int(rng.triangular(0, len(review), 0)), len(review) - 1)]
+                stage = review[_early(rng, len(review))]
                 status = "in_review"
                 if draw < 0.12 and "return" in stage.outcomes:
                     status = "returned"
@@ -365,7 +378,7 @@ class _Builder:
         )
         submitted = min(submitted, self.now - timedelta(days=2))
         if finished:
-            end = _aware(date(round_.year, 11, 20), rng)
+            end = _aware(_named_on(round_, self.today) - timedelta(days=1), rng)
         else:
             end = self.now - timedelta(hours=rng.randrange(1, 72))
         end = max(end, submitted + timedelta(hours=1))
@@ -530,6 +543,11 @@ class _Builder:
                 work.append((application, key, when, here))
                 break  # one expert stage per application
         Panel.objects.bulk_create(panels.values())
+        # Those past the expert stage have every sheet (the gate let them on); those still at
+        # it have as many of theirs as bring the whole to SHEETS_PER_APPLICATION.
+        past = sum(EXPERTS_PER_APPLICATION for *_w, here in work if not here)
+        waiting = sum(EXPERTS_PER_APPLICATION for *_w, here in work if here)
+        share = min(1.0, max(0.0, (SHEETS_PER_APPLICATION * self.n - past) / max(waiting, 1)))
         assignments, sheets = [], []
         for application, key, when, here in work:
             authority = self.authority_of[application.round_id]
@@ -543,7 +561,7 @@ class _Builder:
                     assigned_by=self.offices[authority],
                 )
                 assignments.append(assignment)
-                if not here or rng.random() < 0.5:
+                if not here or rng.random() < share:
                     sheets.append((assignment, application, when))
         Assignment.objects.bulk_create(assignments, batch_size=2000)
         made, rows = [], []
@@ -581,7 +599,7 @@ class _Builder:
         for number, application in enumerate(named, start=1):
             round_ = application.round
             ruleset = self.rulesets[round_.pk]
-            named_on = min(date(round_.year, 12, 1), self.today - timedelta(days=1))
+            named_on = _named_on(round_, self.today)
             office = self.offices[self.authority_of[round_.pk]]
             if round_.pk not in namings:
                 namings[round_.pk] = Naming(
