@@ -9,9 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from portal.models import Role
         from portal.workbench import register_panel
-        from reviews import panels, permissions, requirements  # noqa: F401  (registers the rules)
+        from reviews import application_hooks, panels, permissions, requirements  # noqa: F401  (registers the rules)
 
         requirements.register()
+        application_hooks.register()  # the review's side of the declaration (applications.hooks)
 
         for role in (
             Role.STREET_REVIEWER,
