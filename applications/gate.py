@@ -20,9 +20,10 @@ from datetime import date
 
 from django.utils import timezone
 
+from applications.declaration import UNIT_KIND_FACT
 from applications.models import Application, ApplicationEvent, Nomination
 from applications.selectors import nominated_count
-from programmes.paths import publicity_end
+from programmes.paths import Route, path, publicity_end
 from programmes.selectors import working_day_calendar
 
 S = Application.Status
@@ -236,9 +237,6 @@ def _reachable_statuses() -> frozenset[str]:
 def _route(application: Application):
     """The application's route as reviews.permissions.route_of computes it (this layer cannot
     import reviews): channel, the unit's kind in the facts' vocabulary, a competent department."""
-    from applications.declaration import UNIT_KIND_FACT
-    from programmes.paths import Route
-
     unit = application.unit if application.unit_id else None
     return Route(
         channel=application.channel,
@@ -251,8 +249,6 @@ def placement_problem(application: Application, placement: Placement, ruleset) -
     """Why `placement` is no place the rule set's workflow can bring `application` to (None:
     it is one). The statuses come from MOVES; the stages from the application's path
     (programmes.paths), in order; returns, rejections and naming only where the stage has them."""
-    from programmes.paths import path
-
     stages = list(ruleset.workflow.stages)
     on_path = path(stages, _route(application))
     order = {stage.code: index for index, stage in enumerate(on_path)}

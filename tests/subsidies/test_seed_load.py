@@ -79,9 +79,7 @@ def test_the_gate_refuses_a_place_the_workflow_cannot_reach(seeded):
         gate.Placement(status="draft", stage=app.stage, trail=trail),
     ):
         assert gate.placement_problem(app, wrong, ruleset), wrong
-    copy = Application(
-        round=app.round, applicant=app.applicant, unit=app.unit, channel=app.channel
-    )
+    copy = Application(round=app.round, applicant=app.applicant, unit=app.unit, channel=app.channel)
     with pytest.raises(gate.GateRefused):
         gate.bulk_place(
             [copy],
