@@ -25,12 +25,13 @@ Proportions, for N applications (the issue's 20,000 figures in brackets):
 - every submitted application has its frozen version (the rule set's whole demo declaration,
   the name and ID number its own), an audit trail of each stage it entered, and the unit's
   nomination record once past the unit's stages;
-- three experts per application that reached an expert stage: sheets submitted for all of
-  those past it, and for those still at it as many as bring the whole to about 0.43 sheets per
-  application (8,600; fewer only where more applications are past the experts than that);
+- three experts per application that reached an expert stage: the sheets of all those past it
+  (about 1.1 sheets per application with these workflows, where three of the six rule sets put
+  the experts first or second; the issue's data set had 0.43), and for those still at it only as
+  many as bring the whole to 0.43 per application, if any;
 - awards with their assessments, and the ledger of every monthly and annual run from the first
-  naming to this month (the earlier batches paid, this month's in draft): for the Songjiang
-  chief technicians up to 36 monthly allowances each.
+  naming to this month (the earlier batches paid, this month's in draft): about 12 rows per
+  award, since the texts in force allow rounds from 2024 only (松江 monthly allowances, up to 29).
 
 Names are plainly fictitious (压测人员00001, 压测单位001有限公司, 压测银行); accounts start
 with `load_` and have no usable password. A database that already holds seeded rows is refused
