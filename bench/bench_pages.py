@@ -67,6 +67,9 @@ def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
     os.environ.setdefault("SECRET_KEY", SECRET)  # the sessions made here are read by the server
+    # and the personal data encrypted here decrypted by it (production requires the keys)
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench-pages-field-key")
+    os.environ.setdefault("BLIND_INDEX_KEY", "bench-pages-blind-index-key")
     import django
     from django.apps import apps
 
