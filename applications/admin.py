@@ -93,6 +93,16 @@ class ProgrammeFilter(admin.SimpleListFilter):
         return queryset
 
 
+LIST_DEFERRED = (
+    "data",
+    "warn_reasons",
+    "applicant__password",
+    "applicant__phone",
+    "applicant__email",
+    "applicant__id_number",
+)
+
+
 @admin.register(Application)
 class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [CandidateListResource]
@@ -112,8 +122,16 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
     exclude = ["data", "warn_reasons"]
     readonly_fields = ["declaration"]
 
+    # No count of the whole table beside the filtered one (a second scan of every row).
+    show_full_result_count = False
+
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("round__version__data")
+        queryset = super().get_queryset(request).defer("round__version__data")
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            # the list shows none of the declaration's JSON (nor the applicant's encrypted
+            # fields), which would be read and decoded for every row of the page
+            queryset = queryset.defer(*LIST_DEFERRED)
+        return queryset
 
     def has_add_permission(self, request):
         return False

@@ -20,9 +20,10 @@ from datetime import date
 
 from django.utils import timezone
 
+from applications.declaration import UNIT_KIND_FACT
 from applications.models import Application, ApplicationEvent, Nomination
 from applications.selectors import nominated_count
-from programmes.paths import publicity_end
+from programmes.paths import Route, path, publicity_end
 from programmes.selectors import working_day_calendar
 
 S = Application.Status
@@ -206,3 +207,171 @@ def internal_publicity_done(application: Application, leaving: Leaving) -> str |
 
 register("unit_review", unit_discussion_done)
 register("internal_publicity", internal_publicity_done)
+
+
+# --- placing load data (seed_load) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a new application stands and how it got there: the stages it entered after
+    submission, in order, each with the time it entered them (the last one is `stage`;
+    empty for a draft)."""
+
+    status: str
+    stage: str
+    trail: tuple = ()
+    submitted_by: object = None
+
+
+def _reachable_statuses() -> frozenset[str]:
+    seen, todo = {S.DRAFT.value}, [S.DRAFT.value]
+    while todo:
+        for following in MOVES.get(todo.pop(), frozenset()):
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return frozenset(seen)
+
+
+def _route(application: Application):
+    """The application's route as reviews.permissions.route_of computes it (this layer cannot
+    import reviews): channel, the unit's kind in the facts' vocabulary, a competent department."""
+    unit = application.unit if application.unit_id else None
+    return Route(
+        channel=application.channel,
+        unit_kind=UNIT_KIND_FACT.get(unit.kind, unit.kind) if unit else None,
+        via_competent_department=bool(application.department_id or (unit and unit.department_id)),
+    )
+
+
+def placement_problem(application: Application, placement: Placement, ruleset) -> str | None:
+    """Why `placement` is no place the rule set's workflow can bring `application` to (None:
+    it is one). The statuses come from MOVES; the stages from the application's path
+    (programmes.paths), in order; returns, rejections and naming only where the stage has them."""
+    stages = list(ruleset.workflow.stages)
+    on_path = path(stages, _route(application))
+    order = {stage.code: index for index, stage in enumerate(on_path)}
+    status, code = placement.status, placement.stage
+    if status not in _reachable_statuses() or status == S.NOMINATION:
+        return f"状态“{status}”不是流程可达的状态"
+    if status == S.DRAFT:
+        if code != stages[0].code or placement.trail:
+            return f"草稿应停在“{stages[0].code}”且无办理记录"
+        return None
+    if code not in order:
+        return f"阶段“{code}”不在该申报的流程路径上"
+    stage = on_path[order[code]]
+    trail = [entry[0] for entry in placement.trail]
+    if not trail or trail[-1] != code:
+        return "办理记录应以当前阶段结束"
+    first = next((s for s in on_path if s.kind != "nomination"), None)
+    if first is None or trail[0] != first.code:
+        return "办理记录应从提交后的第一个审核阶段开始"
+    if any(t not in order for t in trail) or [order[t] for t in trail] != sorted(
+        {order[t] for t in trail}
+    ):
+        return "办理记录的阶段应按流程顺序各出现一次"
+    expected = [s.code for s in on_path[order[first.code] : order[code] + 1]]
+    if trail != expected:
+        return "办理记录不能跳过流程中的阶段"
+    naming = stage.kind == "naming"
+    if status in (S.APPROVED, S.NAMED) and not naming:
+        return f"“{S(status).label}”的申报应在命名阶段"
+    if status == S.IN_REVIEW and (naming or stage.kind == "nomination"):
+        return "审核中的申报应在审核阶段"
+    if status == S.RETURNED and "return" not in stage.outcomes:
+        return f"阶段“{code}”不能退回"
+    if status == S.REJECTED and "reject" not in stage.outcomes:
+        return f"阶段“{code}”不能不予通过"
+    return None
+
+
+class _KeepingTimes:
+    """Inside, the named auto_now / auto_now_add fields keep the values given (past times of
+    load data) instead of now."""
+
+    def __init__(self, model, *names: str):
+        self.fields = [model._meta.get_field(name) for name in names]
+
+    def __enter__(self):
+        self.saved = [(f.auto_now, f.auto_now_add) for f in self.fields]
+        for f in self.fields:
+            f.auto_now = f.auto_now_add = False
+
+    def __exit__(self, *exc):
+        for f, (now, add) in zip(self.fields, self.saved, strict=True):
+            f.auto_now, f.auto_now_add = now, add
+
+
+def bulk_place(
+    applications: list[Application],
+    placements: list[Placement],
+    *,
+    rulesets: dict,
+    batch_size: int = 2000,
+) -> list[Application]:
+    """Insert new applications (load data: `manage.py seed_load`) where `placements` say, with
+    the audit rows of the moves that brought them there, in bulk.
+
+    The other way, besides `move` and `create_draft`, that status and stage are written: each
+    placement is checked first (`placement_problem`: a status MOVES reaches from a draft, a
+    stage on the application's path, the trail the workflow would have taken) and a single bad
+    one refuses them all (GateRefused) with nothing written. `rulesets`: the parsed rule set
+    by round id. `created_at` and `updated_at` are kept as given. The caller holds the
+    transaction.
+    """
+    if len(applications) != len(placements):
+        raise GateRefused("申报与位置的数量不一致。")
+    for index, (application, placement) in enumerate(zip(applications, placements, strict=True)):
+        problem = placement_problem(application, placement, rulesets[application.round_id])
+        if problem:
+            raise GateRefused(f"第{index + 1}条：{problem}。")
+    for application, placement in zip(applications, placements, strict=True):
+        application.status = placement.status
+        application.stage = placement.stage
+        if placement.trail:
+            application.stage_entered_at = placement.trail[-1][1]
+    with _KeepingTimes(Application, "created_at", "updated_at"):
+        Application.objects.bulk_create(applications, batch_size=batch_size)
+    events = []
+    for application, placement in zip(applications, placements, strict=True):
+        ruleset = rulesets[application.round_id]
+        before = (S.DRAFT.value, ruleset.workflow.stages[0].code)
+        for number, (code, when) in enumerate(placement.trail):
+            entering = (
+                S.APPROVED.value if ruleset.stage(code).kind == "naming" else S.IN_REVIEW.value
+            )
+            action = "review_started" if number == 0 else "passed"
+            actor = placement.submitted_by if number == 0 else None
+            events.append(_event(application, when, action, before, (entering, code), actor))
+            before = (entering, code)
+        if placement.trail and placement.status != before[0]:
+            # the decision taken at the stage it stands on (returned, rejected, named ...)
+            when = application.updated_at or placement.trail[-1][1]
+            after = (placement.status, placement.stage)
+            events.append(_event(application, when, _DECIDED[placement.status], before, after))
+    with _KeepingTimes(ApplicationEvent, "at"):
+        ApplicationEvent.objects.bulk_create(events, batch_size=batch_size)
+    return applications
+
+
+_DECIDED = {
+    S.RETURNED: "returned",
+    S.REJECTED: "rejected",
+    S.WITHDRAWN: "withdrawn",
+    S.NAMED: "named",
+}
+
+
+def _event(application, when, action, before, after, actor=None) -> ApplicationEvent:
+    return ApplicationEvent(
+        application=application,
+        at=when,
+        actor=actor,
+        action=action,
+        from_status=before[0],
+        to_status=after[0],
+        from_stage=before[1],
+        to_stage=after[1],
+    )

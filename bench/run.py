@@ -8,7 +8,7 @@ creates and migrates first. The report: bench/results.json and the readable benc
 with the machine, the date, the commit, and each figure beside its goal.
 
     python bench/run.py            # all benchmarks
-    python bench/run.py bench_pdf  # some of them
+    python bench/run.py bench_pdf  # some of them (the others' figures kept from the last report)
 """
 
 from __future__ import annotations
@@ -111,6 +111,13 @@ def report_markdown(report: dict) -> str:
         f"Machine: {m['cpu']} ({m['cpus']} CPUs), {m['memory_gb']} GB memory, {m['os']}, "
         f"Python {m['python']}. Database: PostgreSQL (`{report['database']}`).",
         "",
+        "Modules: "
+        + "; ".join(
+            f"`{m['module']}` {m.get('date', report['date'])[:10]} ({m['seconds']} s)"
+            for m in report["modules"]
+        )
+        + ".",
+        "",
         "| benchmark | figure | goal | met |",
         "|---|---|---|---|",
     ]
@@ -130,6 +137,25 @@ def report_markdown(report: dict) -> str:
             details = json.dumps(item["details"], ensure_ascii=False, indent=1, default=str)
             lines += [f"### {item['name']}", "", "```json", details, "```", ""]
     return "\n".join(lines) + "\n"
+
+
+def _keep_earlier(report: dict, modules: list[str]) -> dict:
+    """Some modules run: the figures of the others are kept from the last report (each kept
+    module with the date it last ran)."""
+    try:
+        earlier = json.loads((BENCH / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return report
+    ran = set(modules)
+    kept_runs = [
+        {**m, "date": m.get("date", earlier.get("date"))}
+        for m in earlier.get("modules", [])
+        if m["module"] not in ran
+    ]
+    for run in report["modules"]:
+        run["date"] = report["date"]
+    kept = [r for r in earlier.get("results", []) if r.get("module") not in ran]
+    return {**report, "modules": kept_runs + report["modules"], "results": kept + report["results"]}
 
 
 def main(argv: list[str]) -> int:
@@ -153,14 +179,17 @@ def main(argv: list[str]) -> int:
         if error:
             print(error, file=sys.stderr)
         runs.append({"module": module, "seconds": round(seconds, 1), "error": error})
-        results.extend(figures)
+        results.extend({**figure, "module": module} for figure in figures)
+    date = datetime.now().astimezone().isoformat(timespec="seconds")
     report = {
-        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": date,
         "machine": machine(),
         "database": urlparse(url)._replace(netloc=urlparse(url).hostname or "").geturl(),
         "modules": runs,
         "results": results,
     }
+    if argv:
+        report = _keep_earlier(report, modules)
     (BENCH / "results.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
     )

@@ -11,9 +11,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from statistics import mean, pstdev
 
-from django.db.models import Case, CharField, Count, Q, Sum, When
+from django.db import connection
+from django.db.models import Avg, Case, CharField, Count, Max, Min, Q, StdDev, Sum, When
 from django.db.models.functions import Cast, ExtractYear, Substr
 
 from applications.models import Application, ApplicationEvent
@@ -169,29 +169,54 @@ def applications_per_unit_kind(rounds, within: Q = Q()) -> dict:  # noqa: B008
     }
 
 
+_SPANS = """
+WITH marked AS (
+  SELECT application_id, at, id, to_stage,
+         LAG(to_stage) OVER (PARTITION BY application_id ORDER BY at, id) AS before
+  FROM {events}
+  WHERE to_stage <> '' AND application_id IN ({applications})
+), changes AS (
+  SELECT to_stage, at,
+         LEAD(at) OVER (PARTITION BY application_id ORDER BY at, id) AS next_at
+  FROM marked
+  WHERE before IS NULL OR before <> to_stage
+)
+SELECT to_stage, COUNT(*), AVG({seconds}) / 86400.0, MAX({seconds}) / 86400.0
+FROM changes WHERE next_at IS NOT NULL
+GROUP BY to_stage
+"""
+
+
+def _stage_spans(applications) -> list[tuple[str, int, float, float]]:
+    """(stage, spans, mean days, longest days) over the audit trail of `applications`, in the
+    database: a span runs from the event that brought an application onto a stage to the next
+    event that moved it to another one (events that leave the stage as it was are no change)."""
+    inner, params = applications.values("pk").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        seconds = "EXTRACT(EPOCH FROM (next_at - at))"
+    else:  # SQLite, the demo's database
+        seconds = "((julianday(next_at) - julianday(at)) * 86400.0)"
+    sql = _SPANS.format(events=ApplicationEvent._meta.db_table, applications=inner, seconds=seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(code, n, float(mean), float(longest)) for code, n, mean, longest in cursor]
+
+
 def time_in_stage(rounds, within: Q = Q()) -> dict:  # noqa: B008
-    """Mean and longest days spent in each stage, from the audit trail's transitions."""
-    spans: dict[str, list[float]] = defaultdict(list)
-    events = (
-        ApplicationEvent.objects.filter(application__in=_applications(rounds, within))
-        .exclude(to_stage="")
-        .values_list("application_id", "at", "to_stage")
-        .order_by("application_id", "at", "id")
-    )
-    previous = None
-    for application_id, at, stage in events:
-        if previous and previous[0] == application_id and previous[2] != stage:
-            spans[previous[2]].append((at - previous[1]).total_seconds() / 86400)
-            previous = (application_id, at, stage)
-        elif not previous or previous[0] != application_id:
-            previous = (application_id, at, stage)
-    titles = {}
+    """Mean and longest days spent in each stage, from the audit trail's transitions (summed
+    by the database; the stages in the order of the rule sets' workflows)."""
+    titles: dict[str, str] = {}
     for chosen in rounds:
         for stage in chosen.version.ruleset.workflow.stages:
             titles.setdefault(stage.code, stage.title)
+    order = {code: index for index, code in enumerate(titles)}
+    spans = sorted(
+        _stage_spans(_applications(rounds, within)),
+        key=lambda s: (order.get(s[0], len(order)), s[0]),
+    )
     rows = [
-        [titles.get(code, code), len(values), round(mean(values), 1), round(max(values), 1)]
-        for code, values in spans.items()
+        [titles.get(code, code), n, round(mean_days, 1), round(longest, 1)]
+        for code, n, mean_days, longest in spans
     ]
     return {
         "key": "time_in_stage",
@@ -204,21 +229,44 @@ def time_in_stage(rounds, within: Q = Q()) -> dict:  # noqa: B008
     }
 
 
-def score_spread(rounds) -> dict:
-    totals: dict[int, list[float]] = defaultdict(list)
-    names = {}
-    for sheet in ScoreSheet.objects.filter(
-        assignment__application__round__in=rounds, submitted_at__isnull=False
-    ).select_related("assignment__application__applicant"):
-        application = sheet.assignment.application
-        totals[application.pk].append(float(sheet.total))
-        names[application.pk] = application.applicant.display_name
+# The page lists the applications with the highest mean score; the xlsx lists them all.
+SCORES_SHOWN = 50
+
+
+def score_spread(rounds, *, limit: int | None = SCORES_SHOWN) -> dict:
+    """Per scored application: the sheets submitted, mean, lowest, highest and (population)
+    standard deviation of their totals, highest mean first; summed by the database, the
+    declaration never read. `limit`: the first so many rows (None: all, for the xlsx)."""
+    per_application = (
+        ScoreSheet.objects.filter(
+            assignment__application__round__in=rounds, submitted_at__isnull=False
+        )
+        .values("assignment__application")
+        .annotate(
+            n=Count("id"),
+            mean=Avg("total"),
+            low=Min("total"),
+            high=Max("total"),
+            spread=StdDev("total"),
+            real_name=Max("assignment__application__applicant__real_name"),
+            username=Max("assignment__application__applicant__username"),
+        )
+        .order_by("-mean", "assignment__application")
+    )
+    found = list(per_application if limit is None else per_application[:limit])
+    total = len(found) if limit is None or len(found) < limit else per_application.count()
     rows = [
-        [names[pk], len(v), round(mean(v), 2), min(v), max(v), round(pstdev(v), 2)]
-        for pk, v in totals.items()
+        [
+            r["real_name"] or r["username"],
+            r["n"],
+            round(float(r["mean"]), 2),
+            float(r["low"]),
+            float(r["high"]),
+            round(float(r["spread"] or 0), 2),
+        ]
+        for r in found
     ]
-    rows.sort(key=lambda r: -r[2])
-    return {
+    table = {
         "key": "scores",
         "title": "专家评分分布",
         "columns": ["申报人", "评分专家数", "平均分", "最低分", "最高分", "标准差"],
@@ -233,6 +281,9 @@ def score_spread(rounds) -> dict:
             ],
         ),
     }
+    if total > len(rows):
+        table["note"] = f"共 {total} 人，此处列平均分最高的 {len(rows)} 人；完整名单请下载 Excel。"
+    return table
 
 
 def _awards(districts):
@@ -305,11 +356,26 @@ def money_paid(districts) -> dict:
     }
 
 
+# What the table reads: names and the version (its rule set parsed once per process, its JSON
+# never read again), not the payees' encrypted fields.
+ASSESSMENT_COLUMNS = (
+    "code",
+    "due_on",
+    "award__person__real_name",
+    "award__person__username",
+    "award__unit__name",
+    "award__ruleset_version__programme__name",
+    "award__ruleset_version__digest",
+    "award__ruleset_version__source_file",
+)
+
+
 def assessments_due(districts, today: date) -> dict:
     rows = []
     for assessment in (
         Assessment.objects.filter(award__in=_awards(districts), result="")
         .select_related("award__person", "award__unit", "award__ruleset_version__programme")
+        .only(*ASSESSMENT_COLUMNS)
         .order_by("due_on")[:500]
     ):
         award = assessment.award
@@ -340,8 +406,11 @@ def assessments_due(districts, today: date) -> dict:
     }
 
 
-def dashboard(scope: Scope, *, round_id: int | None, today: date) -> tuple[list, list[dict]]:
-    """The rounds and the tables of one scope (optionally one round)."""
+def dashboard(
+    scope: Scope, *, round_id: int | None, today: date, full: bool = False
+) -> tuple[list, list[dict]]:
+    """The rounds and the tables of one scope (optionally one round); `full`: every row of
+    the tables the page shows in part (the xlsx downloads)."""
     districts, within = scope.districts, scope.within
     rounds = rounds_in_scope(districts)
     chosen = [r for r in rounds if r.pk == round_id] if round_id else rounds
@@ -350,7 +419,7 @@ def dashboard(scope: Scope, *, round_id: int | None, today: date) -> tuple[list,
         "streets": lambda: applications_per_street(chosen, within),
         "unit_kinds": lambda: applications_per_unit_kind(chosen, within),
         "time_in_stage": lambda: time_in_stage(chosen, within),
-        "scores": lambda: score_spread(chosen),
+        "scores": lambda: score_spread(chosen, limit=None if full else SCORES_SHOWN),
         "awards": lambda: awards_active(districts),
         "money": lambda: money_paid(districts),
         "assessments": lambda: assessments_due(districts, today),

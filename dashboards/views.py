@@ -52,8 +52,10 @@ def statistics(request):
         round_id = int(request.GET.get("round") or 0) or None
     except ValueError:
         round_id = None
-    rounds, tables = stats.dashboard(scope, round_id=round_id, today=timezone.localdate())
     download = request.GET.get("download")
+    rounds, tables = stats.dashboard(
+        scope, round_id=round_id, today=timezone.localdate(), full=bool(download)
+    )
     if download:
         table = next((t for t in tables if t["key"] == download), None)
         if table is None:

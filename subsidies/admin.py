@@ -18,6 +18,26 @@ from subsidies.resources import (
     PaymentResource,
 )
 
+AWARD_LIST_COLUMNS = (
+    "name",
+    "document_number",
+    "named_on",
+    "term_end",
+    "title",
+    "ruleset_version__programme__name",
+)
+PAYEE_FIELDS = tuple(
+    f"award__{name}"
+    for name in (
+        "person_name",
+        "person_id_number",
+        "person_bank",
+        "person_account",
+        "unit_bank",
+        "unit_account",
+    )
+)
+
 
 class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None):
@@ -67,6 +87,16 @@ class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
         "unit_account",
     ]
     inlines = [EventInline]
+    # The list reads the programme's name, never the rule set's JSON or the payee's encrypted
+    # fields; no count of the whole table beside the filtered one.
+    list_select_related = ["ruleset_version__programme"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.only(*AWARD_LIST_COLUMNS)
+        return queryset
 
     @admin.display(description="项目")
     def programme(self, obj):
@@ -101,7 +131,16 @@ class PaymentAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     ]
     list_filter = ["funding", "payee", "origin", "claim_status", "kind"]
     search_fields = ["award__name", "period"]
-    list_select_related = ["award", "batch"]
+    # A row shows its award's name and number and its batch (with the paying authority): read
+    # in the list's one query, without the award's encrypted payee fields.
+    list_select_related = ["award", "batch__authority"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.defer(*PAYEE_FIELDS)
+        return queryset
 
 
 @admin.register(Assessment)

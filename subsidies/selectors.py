@@ -24,9 +24,12 @@ def _in_authorities(queryset: QuerySet, ids: set[int] | None, field: str = AUTHO
 
 
 def awards_for(user, *, query: str = "", title: str = "") -> QuerySet[Award]:
-    """The awards the office or finance user sees, newest naming first."""
-    awards = _in_authorities(Award.objects.all(), money_ids(user)).select_related(
-        "ruleset_version__programme", "unit", "person"
+    """The awards the office or finance user sees, newest naming first (the list's columns;
+    `with_paid_totals` adds the money paid to one page of them)."""
+    awards = (
+        _in_authorities(Award.objects.all(), money_ids(user))
+        .select_related("ruleset_version__programme", "unit")
+        .only(*AWARD_LIST_COLUMNS)
     )
     if query:
         awards = awards.filter(
@@ -36,7 +39,35 @@ def awards_for(user, *, query: str = "", title: str = "") -> QuerySet[Award]:
         )
     if title:
         awards = awards.filter(title=title)
-    return awards.annotate(paid_total=Sum("payments__amount")).order_by("-named_on", "-pk")
+    return awards.order_by("-named_on", "-pk")
+
+
+# The columns of the award list (subsidies:awards): no payee's encrypted fields, no rule set.
+AWARD_LIST_COLUMNS = (
+    "name",
+    "document_number",
+    "named_on",
+    "term_start",
+    "term_end",
+    "title",
+    "ruleset_version__programme__name",
+    "unit__name",
+)
+
+
+def with_paid_totals(awards) -> list[Award]:
+    """The awards of one page, each with `paid_total` (the sum of its ledger), summed for the
+    page's awards only in one query (never the whole ledger)."""
+    awards = list(awards)
+    totals = dict(
+        Payment.objects.filter(award__in=[a.pk for a in awards])
+        .values("award")
+        .annotate(total=Sum("amount"))
+        .values_list("award", "total")
+    )
+    for award in awards:
+        award.paid_total = totals.get(award.pk)
+    return awards
 
 
 @dataclass(frozen=True)

@@ -67,11 +67,9 @@ def awards(request):
     if form.is_bound and form.is_valid():
         query, title = form.cleaned_data["q"], form.cleaned_data["title"]
     page = Paginator(selectors.awards_for(request.user, query=query, title=title), PAGE_SIZE)
-    return render(
-        request,
-        "subsidies/awards.html",
-        {"form": form, "page": page.get_page(request.GET.get("page"))},
-    )
+    page = page.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_paid_totals(page.object_list)  # the page's sums only
+    return render(request, "subsidies/awards.html", {"form": form, "page": page})
 
 
 def _action_forms(award, bound=None):
