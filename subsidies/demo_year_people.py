@@ -86,7 +86,7 @@ def demo_units(district: Region, count: int, rng: random.Random) -> list[Unit]:
                 Unit.Kind.PUBLIC_INSTITUTION,
                 department,
             )
-        prefix = f"91{district.pk % 100:02d}{n:02d}0000MA{rng.randrange(10**7):07d}"[:17]
+        prefix = f"91{AREA.get(district.code, '310117')}{n:02d}{rng.randrange(10**7):07d}"
         if kind == Unit.Kind.PUBLIC_INSTITUTION:
             prefix = "12" + prefix[2:]
         unit, _ = Unit.objects.update_or_create(
