@@ -50,7 +50,7 @@ migrate: venv
 
 demo: venv sysdeps
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --noinput
-	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py load_demo
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py load_demo --year
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: venv

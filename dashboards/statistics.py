@@ -97,8 +97,17 @@ def _short(label, limit: int = 12) -> str:
 
 
 def _chart(kind, labels, datasets) -> dict:
-    """Chart.js data; long labels (stage titles) shortened, the table keeps them whole."""
-    return {"type": kind, "labels": [_short(x) for x in labels], "datasets": datasets}
+    """Chart.js data; long labels (stage titles) shortened, the table keeps them whole.
+    `integer`: every value is a count, so the value axis has whole-number ticks only."""
+    integer = all(
+        isinstance(v, int) and not isinstance(v, bool) for d in datasets for v in d["data"]
+    )
+    return {
+        "type": kind,
+        "labels": [_short(x) for x in labels],
+        "datasets": datasets,
+        "integer": integer,
+    }
 
 
 def applications_per_stage(rounds, within: Q = Q()) -> dict:  # noqa: B008

@@ -24,3 +24,9 @@ class SubsidiesConfig(AppConfig):
         from subsidies.demo import load_demo_awards
 
         load_demo_awards(stdout)
+
+    def load_demo_year(self, stdout):
+        """`load_demo --year`: a believable year of applications in every stage (subsidies/demo_year.py)."""
+        from subsidies.demo_year import load_demo_year
+
+        load_demo_year(stdout)

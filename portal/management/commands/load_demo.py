@@ -16,6 +16,13 @@ from portal.models import Role
 class Command(BaseCommand):
     help = "导入演示数据：组织机构、各角色演示账号、五个人才项目及其开放中的申报批次。可重复运行。"
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--year",
+            action="store_true",
+            help="另外生成一整年的演示申报（各批次数十份，覆盖各个环节；make demo 默认开启）。",
+        )
+
     def handle(self, *args, **options):
         load_demo_people()
         call_command("load_programmes", verbosity=0)
@@ -26,6 +33,11 @@ class Command(BaseCommand):
             hook = getattr(config, "load_demo", None)
             if hook:
                 hook(self.stdout)
+        if options["year"]:  # the bigger demo, after every app's own (subsidies.demo_year)
+            for config in apps.get_app_configs():
+                hook = getattr(config, "load_demo_year", None)
+                if hook:
+                    hook(self.stdout)
         self.stdout.write(
             self.style.SUCCESS("演示数据已就绪。所有演示账号的密码：" + DEMO_PASSWORD)
         )
