@@ -147,7 +147,9 @@ def pdf_limits():
         )
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # After the deadline the timer fires again every 0.1 s: an exception raised while Python runs
+    # a finalizer (the garbage collector, mid-render) is swallowed, so one alarm is not enough.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
