@@ -66,6 +66,68 @@ def _events_by_award(award_ids: list[int]) -> dict[int, list[schedules.AwardEven
     return found
 
 
+def award_chunks(awards, chunk_size: int, *, low: int | None = None, high: int | None = None):
+    """The awards' (id, version id, named on) in id order, `chunk_size` at a time.
+
+    Keyset pagination (`id > last ORDER BY id LIMIT n` over the primary key): one chunk in
+    memory at a time, whatever the number of awards, never a list of every id. `low`/`high`:
+    only ids in (low, high] (a part of a split run).
+    """
+    last = low or 0
+    while True:
+        page = awards.filter(id__gt=last)
+        if high is not None:
+            page = page.filter(id__lte=high)
+        chunk = list(
+            page.order_by("id").values_list("id", "ruleset_version_id", "named_on")[:chunk_size]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+
+
+def run_awards(run: PaymentRun, window: Window | None = None):
+    """The awards a run covers (its window's, and only its authority's for an office's run)."""
+    awards = awards_for(window or window_for(run.kind, run.period))
+    if run.authority_id is not None:  # an office's run: its own authority's awards
+        awards = awards.filter(ruleset_version__programme__authority_id=run.authority_id)
+    return awards
+
+
+def part_bounds(run: PaymentRun, chunk_size: int = CHUNK) -> list[tuple[int, int | None]]:
+    """The run cut into id ranges (low, high] of `chunk_size` awards each, the last one open.
+
+    One small query per part (the id `chunk_size` rows on, through the primary key): the
+    bounds are a few numbers per part, never the ids themselves.
+    """
+    awards = run_awards(run).order_by("id").values_list("id", flat=True)
+    bounds: list[tuple[int, int | None]] = []
+    low = 0
+    while True:
+        high = awards.filter(id__gt=low)[chunk_size - 1 : chunk_size].first()
+        if high is None:
+            bounds.append((low, None))
+            return bounds
+        bounds.append((low, high))
+        low = high
+
+
+def begin_run(run: PaymentRun, window: Window) -> int:
+    """Mark the run running, its counters at zero; the number of awards it covers."""
+    total = run_awards(run, window).count()
+    PaymentRun.objects.filter(pk=run.pk).update(
+        status=PaymentRun.Status.RUNNING,
+        started_at=timezone.now(),
+        awards_total=total,
+        awards_done=0,
+        created=0,
+        existing=0,
+        error="",
+    )
+    return total
+
+
 def execute_run(
     run: PaymentRun,
     *,
@@ -76,27 +138,34 @@ def execute_run(
 
     Safe to call again on the same run or on another run of the same period at the same time:
     each chunk inserts only what is missing. `after_chunk(n)` is called after each committed
-    chunk (the tests use it to kill a worker half-way).
+    chunk (the tests use it to kill a worker half-way). The awards are read a chunk at a time
+    (`award_chunks`), so the process's memory does not grow with their number.
     """
     window = window_for(run.kind, run.period)
-    awards = awards_for(window)
-    if run.authority_id is not None:  # an office's run: its own authority's awards
-        awards = awards.filter(ruleset_version__programme__authority_id=run.authority_id)
-    ids = list(awards.order_by("id").values_list("id", "ruleset_version_id", "named_on"))
-    PaymentRun.objects.filter(pk=run.pk).update(
-        status=PaymentRun.Status.RUNNING,
-        started_at=timezone.now(),
-        awards_total=len(ids),
-        awards_done=0,
-        created=0,
-        existing=0,
-        error="",
-    )
+    begin_run(run, window)
+    created, existing = execute_part(run, window, chunk_size=chunk_size, after_chunk=after_chunk)
+    finish_run(run)
+    return created, existing
+
+
+def execute_part(
+    run: PaymentRun,
+    window: Window,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    chunk_size: int = CHUNK,
+    after_chunk: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """The run's awards with ids in (low, high], chunk by chunk; (created, existing).
+
+    Each chunk adds its awards and rows to the run's counters in the same statement, so the
+    parts of a split run, on any worker processes, count into one record."""
     rulesets = _Rulesets()
     memo: dict = {}
     created_total = existing_total = 0
-    for number, offset in enumerate(range(0, len(ids), chunk_size), start=1):
-        chunk = ids[offset : offset + chunk_size]
+    chunks = award_chunks(run_awards(run, window), chunk_size, low=low, high=high)
+    for number, chunk in enumerate(chunks, start=1):
         created, count = _insert_chunk(chunk, rulesets, memo, run, window)
         created_total += created
         existing_total += count - created
@@ -107,6 +176,11 @@ def execute_run(
         )
         if after_chunk is not None:
             after_chunk(number)
+    return created_total, existing_total
+
+
+def finish_run(run: PaymentRun) -> None:
+    """The run done; an earlier run of its period left "running" by a dead worker, failed."""
     PaymentRun.objects.filter(pk=run.pk).update(
         status=PaymentRun.Status.DONE, finished_at=timezone.now()
     )
@@ -120,7 +194,6 @@ def execute_run(
     ).update(
         status=PaymentRun.Status.FAILED, error=_("中断；已由第 %(id)s 号计算完成") % {"id": run.pk}
     )
-    return created_total, existing_total
 
 
 _SHARE = "SELECT id FROM subsidies_award WHERE id = ANY(%s) ORDER BY id FOR SHARE"
