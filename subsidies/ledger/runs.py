@@ -1,4 +1,25 @@
-"""The run: every award of a window, in chunks, each chunk one transaction."""
+"""The run: every award of a window, in chunks, each chunk one transaction.
+
+Why the run is shaped so (issue 18, 5). The amounts come only from the pure schedule functions
+that `manage.py simulate` calls (`subsidies.schedules.payments_due`), never from arithmetic
+written again in SQL: a second copy of "a flat monthly amount from the month after naming, the
+higher benefit only, suspended from ..." would drift from the first. What makes the run close to
+the database is everything around that call:
+
+- the schedule is evaluated once per distinct (programme version, facts) -- an award's facts
+  are its naming date and recorded events, so 100,000 awards named over three years share about
+  4,000 evaluations (`memo`), and the rest of the awards reuse the list of due payments;
+- each chunk's rows go to PostgreSQL as one `INSERT ... SELECT ... FROM unnest(arrays) ON
+  CONFLICT DO NOTHING` (set-wise, one statement, the unique key deciding what is new), each row
+  already in its draft batch, so a row is written once, not inserted and then updated;
+- the chunk's facts and waiting rows are read with the ids as one array parameter (one plan);
+- award ids are streamed by keyset pagination (`award_chunks`): one chunk in memory, whatever
+  the number of awards;
+- a run may be split into id ranges (`part_bounds`, `execute_part`), each a Celery task any
+  worker process takes (`subsidies.tasks.execute_run_part`); the parts count into one record and
+  the last one to end marks the run done. The rows are the same as one process's: each part
+  inserts the rows `payments_due` gives its awards, and the unique key keeps every row once.
+"""
 
 from __future__ import annotations
 
@@ -124,7 +145,10 @@ def part_bounds(run: PaymentRun, chunk_size: int = CHUNK) -> list[tuple[int, int
     while True:
         high = awards.filter(id__gt=low)[chunk_size - 1 : chunk_size].first()
         if high is None:
-            bounds.append((low, None))
+            if bounds and not awards.filter(id__gt=low).exists():
+                bounds[-1] = (bounds[-1][0], None)  # the last full part stays open
+            else:
+                bounds.append((low, None))
             return bounds
         bounds.append((low, high))
         low = high

@@ -47,8 +47,8 @@ def _wait_done(run: PaymentRun, timeout: float = 120) -> PaymentRun:
 def test_a_split_run_on_two_workers_gives_the_rows_of_one_process(
     celery_worker,
     second_worker,
-    awards,
-    tmp_path,  # noqa: F811
+    awards,  # noqa: F811
+    tmp_path,
 ):
     run = services.start_run(kind=PaymentRun.Kind.MONTHLY, period=PERIOD, enqueue=False)
     # parts of 4 awards: 8 parts for the 30 awards, taken by both workers
