@@ -84,9 +84,9 @@ def _prepare() -> dict:
                 """
                 INSERT INTO subsidies_award (document_number, named_on, term_start, term_end,
                     title, person_bank, person_account, unit_bank, unit_account, ruleset_version_id,
-                    name, district)
+                    name, district, person_id_number, person_name)
                 SELECT '基准' || g, n, s, (s + make_interval(months => %s) - interval '1 day')::date,
-                    'held', '', '', '', '', %s, '获得者' || g, %s
+                    'held', '', '', '', '', %s, '获得者' || g, %s, '', '获得者' || g
                 FROM generate_series(%s, %s) AS g,
                     LATERAL (SELECT date '2023-04-01' + (g %% 1050) AS n) AS named,
                     LATERAL (SELECT (date_trunc('month', n) + interval '1 month')::date AS s) AS t
