@@ -5,6 +5,7 @@ applications.declaration for the Application.data contract).
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -58,15 +60,11 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         spec = self.section
         columns = spec.columns if spec.kind == "table" else spec.fields
-        for item in columns:
-            self.fields[item.code] = form_field(item, strict=strict)
-            widget = self.fields[item.code].widget
-            # The browser would cut a longer paste silently; the form refuses it instead.
-            widget.attrs.pop("maxlength", None)
-            if isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            elif not isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "form-control"
+        # Copies of fields built once per section (as a declared form copies its base_fields):
+        # an autosave binds every section of the form, and building each field again, with its
+        # messages, was most of the request.
+        for code, made in _section_fields(spec, columns, strict).items():
+            self.fields[code] = copy.deepcopy(made)
         self.specs = {item.code: item for item in columns}
 
     def clean(self):
@@ -247,6 +245,30 @@ def form_field(item, *, strict: bool) -> forms.Field:
             **common,
         )
     raise ValueError(f"unknown field type {kind}")
+
+
+# (id of the section, strict, language) -> (the section, kept so its id stays its own; fields)
+_FIELDS: dict[tuple[int, bool, str | None], tuple[Any, dict[str, forms.Field]]] = {}
+
+
+def _section_fields(section, columns, strict: bool) -> dict[str, forms.Field]:
+    """The section's fields, made once per process (rule sets are parsed once and never change)."""
+    key = (id(section), strict, get_language())
+    found = _FIELDS.get(key)
+    if found is not None and found[0] is section:
+        return found[1]
+    fields = {}
+    for item in columns:
+        made = fields[item.code] = form_field(item, strict=strict)
+        widget = made.widget
+        # The browser would cut a longer paste silently; the form refuses it instead.
+        widget.attrs.pop("maxlength", None)
+        if isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select"
+        elif not isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs["class"] = "form-control"
+    _FIELDS[key] = (section, fields)
+    return fields
 
 
 def section_form_class(section) -> type[SectionForm]:

@@ -16,10 +16,16 @@ def ruleset_of(application: Application):
 
 
 def locked(application: Application) -> Application:
-    """The application again, its row locked until the transaction ends."""
+    """The application again, its row locked until the transaction ends.
+
+    Only the application's own row (`of=("self",)`): PostgreSQL would otherwise lock the joined
+    round and version rows too, so every applicant of a round saving at once would queue on the
+    round's row. The version's rule-set JSON is not read again (it is parsed once per process).
+    """
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("round__version")
+        .defer("round__version__data")
         .get(pk=application.pk)
     )
 

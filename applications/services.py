@@ -48,6 +48,7 @@ __all__ = [
     "ApplicationError",
     "add_attachment",
     "applicant_units",
+    "autosave_draft",
     "awaits_unit",
     "can_nominate_for",
     "eligibility_for",
@@ -185,24 +186,47 @@ def start_application(
 
 def save_draft(*, application: Application, post, by) -> tuple[Application, dict]:
     """Store what the form holds now (autosave or 保存草稿); returns the messages by input."""
+    application, errors, _checks_changed = autosave_draft(application=application, post=post, by=by)
+    return application, errors
+
+
+def autosave_draft(*, application: Application, post, by) -> tuple[Application, dict, bool]:
+    """`save_draft`, also saying whether the eligibility pre-check may read differently now.
+
+    The pre-check reads the facts the form states (`declaration.facts_from_data`) and the
+    written reasons: when a keystroke changed neither (most of them: a long text being typed),
+    the page keeps the checks it shows and the rules are not evaluated again.
+    """
+    given = application
     with transaction.atomic():
         application = locked(application)
         if application.status not in EDITABLE:
             raise ApplicationError("申报已提交，不能再修改；如需修改请等待退回。")
+        if application.unit_id == given.unit_id and "unit" in given._state.fields_cache:
+            application.unit = given.unit  # loaded with the page's request already
         bound = declaration.Declaration.from_post(
             ruleset_of(application), post, today=timezone.localdate()
         )
-        application.data = bound.data()
+        data = bound.data()
         reasons = {
             key.removeprefix("warn_reason-"): value.replace("\r\n", "\n").strip()
             for key, value in post.items()
             if key.startswith("warn_reason-") and value.strip()
         }
-        if reasons or any(k.startswith("warn_reason-") for k in post):
+        if not reasons and not any(k.startswith("warn_reason-") for k in post):
+            reasons = application.warn_reasons
+        ruleset = ruleset_of(application)
+        checks_changed = reasons != application.warn_reasons or declaration.facts_from_data(
+            ruleset, data, unit=application.unit
+        ) != declaration.facts_from_data(ruleset, application.data, unit=application.unit)
+        # An autosave of what is stored already (a focus change, a repeated keystroke) writes
+        # nothing: no new revision, no row rewritten.
+        if data != application.data or reasons != application.warn_reasons:
+            application.data = data
             application.warn_reasons = reasons
-        application.revision += 1
-        application.save(update_fields=["data", "warn_reasons", "revision", "updated_at"])
-    return application, bound.errors()
+            application.revision += 1
+            application.save(update_fields=["data", "warn_reasons", "revision", "updated_at"])
+    return application, bound.errors(), checks_changed
 
 
 def precheck(application: Application, *, on: date | None = None) -> list:

@@ -48,13 +48,17 @@ ACTION_LABELS = {
 }
 
 
-def _application(request, pk: int, *, edit: bool = False) -> Application:
-    application = get_object_or_404(
-        Application.objects.select_related(
-            "round__version__programme", "unit", "street", "department", "applicant"
-        ),
-        pk=pk,
+def _application(request, pk: int, *, edit: bool = False, lean: bool = False) -> Application:
+    """The application the user may view (or edit); 404 otherwise.
+
+    `lean`: without the form's and the rule set's JSON (a service reads the row again, locked).
+    """
+    found = Application.objects.select_related(
+        "round__version__programme", "unit", "street", "department", "applicant"
     )
+    if lean:
+        found = found.defer("data", "round__version__data")
+    application = get_object_or_404(found, pk=pk)
     allowed = can_edit(request.user, application) if edit else can_view(request.user, application)
     if not allowed:
         # Not found rather than forbidden: nobody learns which numbers exist.
@@ -256,19 +260,24 @@ def autosave(request, pk: int):
             {"ok": False, "error": "登录已过期，内容已暂存在本机浏览器中，请重新登录后继续。"},
             status=401,
         )
-    application = _application(request, pk, edit=True)
+    application = _application(request, pk, edit=True, lean=True)
     try:
-        application, errors = services.save_draft(
+        application, errors, checks_changed = services.autosave_draft(
             application=application, post=request.POST, by=request.user
         )
     except services.ApplicationError as exc:
         return JsonResponse({"ok": False, "error": str(exc)}, status=409)
-    today = timezone.localdate()
-    checks_html = render_to_string(
-        "applications/_checks.html",
-        {"checks": _checks_context(application, today), "application": application},
-        request=request,
-    )
+    # null: the facts the checks read did not change, the page keeps the checks it shows.
+    checks_html = None
+    if checks_changed or request.POST.get("checks") == "1":
+        checks_html = render_to_string(
+            "applications/_checks.html",
+            {
+                "checks": _checks_context(application, timezone.localdate()),
+                "application": application,
+            },
+            request=request,
+        )
     return JsonResponse(
         {
             "ok": True,

@@ -5,8 +5,12 @@ programmes with SQL (70% Songjiang monthly allowances, the rest Qingpu, the trai
 Shizhong, named on every day from April 2023 to February 2026; 2% with a studio or another
 benefit recorded), records February 2026 as run, and then runs March 2026 with the portal's
 own service (`subsidies.services.run_payments`) twice. Figures: the run's seconds (goal 30 s or
-less), the rerun's new rows (goal 0), and the process's peak resident memory (ru_maxrss: the
-awards are made in SQL, so the peak is the run's). Prints nothing.
+less); the run as a ratio to its floor, an `INSERT ... SELECT ... ON CONFLICT DO NOTHING` of the
+same rows into a table of the ledger's shape and indexes, timed in the same run (goal at most
+5x); the rerun's new rows (goal 0); the process's peak resident memory (ru_maxrss: the awards
+are made in SQL, so the peak is the run's), and that peak again in a process of its own with
+three times the awards (BENCH_AWARDS_LARGE, default 300,000; goal: within 10% of the first, the
+awards being streamed). Prints nothing.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 AWARDS = int(os.environ.get("BENCH_AWARDS", "100000"))
+AWARDS_LARGE = int(os.environ.get("BENCH_AWARDS_LARGE", str(3 * AWARDS)))
 GOAL_SECONDS = 30.0
 GOAL_MEMORY_MB = 1024.0
+GOAL_FLOOR_RATIO = 5.0
+GOAL_MEMORY_GROWTH = 0.10
 PERIOD = "2026-03"
 SHARES = [  # programme, share of the awards, term in months
     ("songjiang-chief-technician", 70, 36),
@@ -77,9 +84,9 @@ def _prepare() -> dict:
                 """
                 INSERT INTO subsidies_award (document_number, named_on, term_start, term_end,
                     title, person_bank, person_account, unit_bank, unit_account, ruleset_version_id,
-                    name, district)
+                    name, district, person_id_number, person_name)
                 SELECT '基准' || g, n, s, (s + make_interval(months => %s) - interval '1 day')::date,
-                    'held', '', '', '', '', %s, '获得者' || g, %s
+                    'held', '', '', '', '', %s, '获得者' || g, %s, '', '获得者' || g
                 FROM generate_series(%s, %s) AS g,
                     LATERAL (SELECT date '2023-04-01' + (g %% 1050) AS n) AS named,
                     LATERAL (SELECT (date_trunc('month', n) + interval '1 month')::date AS s) AS t
@@ -112,6 +119,64 @@ def _prepare() -> dict:
     return {"programmes": {code: share for code, share, _ in SHARES}}
 
 
+def _floor_seconds() -> float:
+    """The same rows again, by one INSERT ... SELECT ... ON CONFLICT DO NOTHING into a table
+    with the ledger's columns, defaults, constraints and indexes (its unique key included)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor_payment")
+        cursor.execute(
+            "CREATE TABLE bench_floor_payment (LIKE subsidies_payment INCLUDING DEFAULTS "
+            "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+        )
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "INSERT INTO bench_floor_payment SELECT * FROM subsidies_payment "
+            "ORDER BY award_id, kind, period ON CONFLICT DO NOTHING"
+        )
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_floor_payment")
+    return seconds
+
+
+def _peak_alone(awards: int) -> dict:
+    """The run's peak memory over `awards` awards, in a process of its own."""
+    import json
+    import subprocess
+
+    code = (
+        "import json, sys; from bench import bench_monthly_run as b; "
+        "sys.stdout.write('@@' + json.dumps(b.measure_peak()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENCH_AWARDS": str(awards), "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    return json.loads(done.stdout.rsplit("@@", 1)[1])
+
+
+def measure_peak() -> dict:
+    """One run over BENCH_AWARDS awards: its seconds and the process's peak memory."""
+    _setup_django()
+    from subsidies import services
+
+    _prepare()
+    started = time.perf_counter()
+    created, _existing = services.run_payments(period=PERIOD)
+    return {
+        "awards": AWARDS,
+        "seconds": round(time.perf_counter() - started, 3),
+        "created": created,
+        "peak_rss_mb": round(_peak_mb(), 1),
+    }
+
+
 def run() -> list[dict]:
     _setup_django()
     from subsidies import services
@@ -129,6 +194,10 @@ def run() -> list[dict]:
     rerun_seconds = time.perf_counter() - started
     peak_mb = _peak_mb()
     rows = Payment.objects.count()
+    floor_seconds = _floor_seconds()
+    ratio = seconds / floor_seconds if floor_seconds else float("inf")
+    large = _peak_alone(AWARDS_LARGE)
+    growth = large["peak_rss_mb"] / peak_mb - 1
 
     details.update(
         {
@@ -152,6 +221,18 @@ def run() -> list[dict]:
             "details": details,
         },
         {
+            "name": "monthly run / INSERT ... SELECT ... ON CONFLICT DO NOTHING of the same rows",
+            "value": round(ratio, 2),
+            "unit": "x",
+            "goal": f"<= {GOAL_FLOOR_RATIO:g}x",
+            "met": ratio <= GOAL_FLOOR_RATIO,
+            "details": {
+                "run_seconds": round(seconds, 3),
+                "floor_seconds": round(floor_seconds, 3),
+                "rows": created + existing,
+            },
+        },
+        {
             "name": "monthly run repeated: new rows",
             "value": again_created,
             "unit": "rows",
@@ -166,6 +247,14 @@ def run() -> list[dict]:
             "goal": f"<= {GOAL_MEMORY_MB:g} MB",
             "met": peak_mb <= GOAL_MEMORY_MB,
             "details": {"baseline_peak_rss_mb": round(baseline_mb, 1)},
+        },
+        {
+            "name": f"monthly run: peak memory at {AWARDS_LARGE:,} awards over that at {awards:,}",
+            "value": round(growth * 100, 1),
+            "unit": "%",
+            "goal": f"<= {GOAL_MEMORY_GROWTH * 100:g}%",
+            "met": growth <= GOAL_MEMORY_GROWTH,
+            "details": {"small_peak_rss_mb": round(peak_mb, 1), "large": large},
         },
     ]
 

@@ -368,6 +368,9 @@ PDF_CACHE = envbool("PDF_CACHE", True)
 # The benchmarks' bare view (/bench/ok/): off unless a benchmark's server turns it on.
 BENCH_BARE_VIEW = envbool("BENCH_BARE_VIEW", False)
 PDF_BATCH_CHUNK = envint("PDF_BATCH_CHUNK", 10)
+# A payment run queued as parts of subsidies.ledger.CHUNK awards (id ranges), one task each,
+# taken by whichever worker process is free: on for more than one worker process.
+PAYMENT_RUN_SPLIT = envbool("PAYMENT_RUN_SPLIT", False)
 # Limits of one PDF render (applications.pdf.pdf_limits): seconds and pages; 0 turns one off.
 PDF_MAX_SECONDS = envint("PDF_MAX_SECONDS", 60)
 PDF_MAX_PAGES = envint("PDF_MAX_PAGES", 200)

@@ -79,7 +79,7 @@
       show("已自动保存 " + result.saved_at, "text-success");
       showErrors(result.errors);
       const checks = document.getElementById("checks");
-      if (checks && !checks.contains(document.activeElement)) { checks.innerHTML = result.checks_html; counters(); }
+      if (checks && typeof result.checks_html === "string" && !checks.contains(document.activeElement)) { checks.innerHTML = result.checks_html; counters(); }
     } catch (e) {
       show("未保存到服务器", "text-danger");
       showBanner("网络连接中断。您填写的内容已暂存在本机浏览器中，网络恢复后会自动保存。");

@@ -48,13 +48,26 @@ class _Rulesets:
 
     def __init__(self):
         self._cache: dict[int, tuple[object, dict[str, str]]] = {}
+        self._authority: dict[int, int | None] = {}
 
     def get(self, version_id: int):
         found = self._cache.get(version_id)
         if found is None:
             # the parsed rule set is cached per process: the JSON is read only if it is not
-            ruleset = ProgrammeVersion.objects.defer("data").get(pk=version_id).ruleset
+            version = (
+                ProgrammeVersion.objects.defer("data")
+                .select_related("programme")
+                .get(pk=version_id)
+            )
+            ruleset = version.ruleset
             kinds = {s.code: run_kind_of(ruleset, s.code) for s in ruleset.benefits.schedules}
             found = (ruleset, kinds)
             self._cache[version_id] = found
+            self._authority[version_id] = version.programme.authority_id
         return found
+
+    def authority(self, version_id: int) -> int | None:
+        """The paying authority of the version's awards (its programme's)."""
+        if version_id not in self._authority:
+            self.get(version_id)
+        return self._authority[version_id]

@@ -15,17 +15,21 @@ from subsidies.models import Payment, PaymentBatch
 # --- inserting -----------------------------------------------------------------------------
 
 _INSERT = """
-INSERT INTO subsidies_payment (award_id, kind, period, due_on, payee, amount, funding, created_at)
-SELECT t.award_id, t.kind, t.period, t.due_on, t.payee, t.amount, t.funding, %s
+INSERT INTO subsidies_payment (award_id, kind, period, due_on, payee, amount, funding, batch_id,
+                               created_at)
+SELECT t.award_id, t.kind, t.period, t.due_on, t.payee, t.amount, t.funding, t.batch_id, %s
 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::date[], %s::text[], %s::numeric[],
-            %s::text[]) AS t(award_id, kind, period, due_on, payee, amount, funding)
+            %s::text[], %s::bigint[])
+     AS t(award_id, kind, period, due_on, payee, amount, funding, batch_id)
 ORDER BY t.award_id, t.kind, t.period
 ON CONFLICT (award_id, kind, period, seq) DO NOTHING
 """
 
 
-def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
+def insert_rows(rows: list[tuple[int, schedules.DuePayment]], *, batch_of=None) -> int:
     """Insert the (award id, due payment) rows the ledger does not hold; the number inserted.
+
+    `batch_of(award_id, payment)`: the batch id a new row goes in (None: none yet).
 
     Sorted, so two transactions inserting the same rows wait on each other instead of
     deadlocking; the conflicting one inserts nothing. (SQLite, the demo's database, has a
@@ -35,7 +39,7 @@ def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
         return 0
     rows = sorted(rows, key=lambda r: (r[0], r[1].kind, r[1].period))
     if connection.vendor != "postgresql":
-        return _insert_rows_portable(rows)
+        return _insert_rows_portable(rows, batch_of)
     columns = (
         [r[0] for r in rows],
         [r[1].kind for r in rows],
@@ -44,13 +48,14 @@ def insert_rows(rows: list[tuple[int, schedules.DuePayment]]) -> int:
         [r[1].payee for r in rows],
         [r[1].amount for r in rows],
         [r[1].funding for r in rows],
+        [batch_of(*r) if batch_of else None for r in rows],
     )
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, [timezone.now(), *columns])
         return cursor.rowcount
 
 
-def _insert_rows_portable(rows) -> int:
+def _insert_rows_portable(rows, batch_of=None) -> int:
     held = set(
         Payment.objects.filter(award_id__in={r[0] for r in rows}, seq=0).values_list(
             "award_id", "kind", "period"
@@ -65,6 +70,7 @@ def _insert_rows_portable(rows) -> int:
             payee=p.payee,
             amount=p.amount,
             funding=p.funding,
+            batch_id=batch_of(award_id, p) if batch_of else None,
         )
         for award_id, p in rows
         if (award_id, p.kind, p.period) not in held
@@ -111,11 +117,46 @@ def attach_to_batches(
     waiting = Payment.objects.filter(
         award_id__in=award_ids, batch__isnull=True, due_on__lte=until, amount__gt=0
     )
-    keys = set(waiting.values_list(PAYING_AUTHORITY, "funding").distinct())
-    for (authority_id, funding), batch_id in draft_batches(period, keys, drafted_by_id).items():
+    if connection.vendor == "postgresql":
+        # the ids as one array parameter: one plan, whatever the chunk's size
+        with connection.cursor() as cursor:
+            cursor.execute(_WAITING_KEYS, [award_ids, until])
+            keys = set(cursor.fetchall())
+    else:
+        keys = set(waiting.values_list(PAYING_AUTHORITY, "funding").distinct())
+    if not keys:
+        return
+    batches = draft_batches(period, keys, drafted_by_id)
+    if connection.vendor == "postgresql" and batches:
+        # One UPDATE for every (authority, funding) of the chunk, joined to its draft batch.
+        with connection.cursor() as cursor:
+            cursor.execute(_ATTACH, [award_ids, until, list(batches.values())])
+        return
+    for (authority_id, funding), batch_id in batches.items():
         waiting.filter(funding=funding, **{PAYING_AUTHORITY: authority_id}).update(
             batch_id=batch_id
         )
+
+
+_WAITING_KEYS = """
+SELECT DISTINCT g.authority_id, p.funding
+FROM subsidies_payment AS p
+JOIN subsidies_award AS a ON a.id = p.award_id
+JOIN programmes_programmeversion AS v ON v.id = a.ruleset_version_id
+JOIN programmes_programme AS g ON g.id = v.programme_id
+WHERE p.award_id = ANY(%s) AND p.batch_id IS NULL AND p.due_on <= %s AND p.amount > 0
+"""
+
+_ATTACH = """
+UPDATE subsidies_payment AS p SET batch_id = b.id
+FROM subsidies_award AS a
+JOIN programmes_programmeversion AS v ON v.id = a.ruleset_version_id
+JOIN programmes_programme AS g ON g.id = v.programme_id,
+subsidies_paymentbatch AS b
+WHERE p.award_id = ANY(%s) AND p.batch_id IS NULL AND p.due_on <= %s AND p.amount > 0
+  AND a.id = p.award_id AND b.id = ANY(%s) AND b.funding = p.funding
+  AND b.authority_id IS NOT DISTINCT FROM g.authority_id
+"""
 
 
 def total(amounts: Iterable[Decimal]) -> Decimal:

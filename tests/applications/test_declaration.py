@@ -263,3 +263,35 @@ def test_an_assigned_expert_gets_the_materials_but_never_the_id_card(
     # The whole declaration (with ID number and phone) is not the expert's page.
     assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
     assert client.get(reverse("applications:pdf", args=[draft.pk])).status_code == 404
+
+
+def test_autosave_writes_nothing_unchanged_and_checks_only_when_facts_change(
+    draft, client, login_as, demo_data
+):
+    """A keystroke in a long text: one UPDATE; the pre-check is evaluated again only when the
+    facts it reads change; the same form again writes nothing (issue 18, 6)."""
+    login_as("li_ming")
+    url = reverse("applications:autosave", args=[draft.pk])
+    ruleset = draft.round.version.ruleset
+    post = as_post(ruleset, demo_data(draft.round))
+
+    def changed(**values):
+        form = post.copy()
+        for key, value in values.items():
+            form[key.replace("__", "-")] = value
+        return form
+
+    first = client.post(url, post).json()
+    assert first["ok"] and isinstance(first["checks_html"], str)
+    typed = client.post(url, changed(achievements__summary="又写了几个字")).json()
+    assert typed["revision"] == first["revision"] + 1
+    assert typed["checks_html"] is None  # the long text is no fact of the checks
+    again = client.post(url, changed(achievements__summary="又写了几个字")).json()
+    assert again["revision"] == typed["revision"] and again["checks_html"] is None
+    draft.refresh_from_db()
+    assert draft.revision == typed["revision"]
+    assert draft.data["achievements"]["summary"] == "又写了几个字"
+    born = client.post(
+        url, changed(achievements__summary="又写了几个字", person__birth_date="1958-01-10")
+    ).json()
+    assert isinstance(born["checks_html"], str) and born["revision"] == typed["revision"] + 1
