@@ -29,6 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.django_setup import setup_django
+
 ROOT = Path(__file__).resolve().parents[1]
 USERS = int(os.environ.get("BENCH_AUTOSAVE_USERS", "200"))
 CONNECTIONS = int(os.environ.get("BENCH_AUTOSAVE_CONNECTIONS", "16"))
@@ -42,20 +44,13 @@ FIELD = "achievements-details"  # the long text the applicants keep typing into
 
 
 def _setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
     # The sessions made here must be read by the server: one secret key for both.
-    os.environ.setdefault("SECRET_KEY", "bench-autosave-" + "k" * 50)
     # ... and the personal data written here decrypted there (production requires the keys).
-    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench-autosave-field-key")
-    os.environ.setdefault("BLIND_INDEX_KEY", "bench-autosave-blind-index-key")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    setup_django(
+        SECRET_KEY="bench-autosave-" + "k" * 50,
+        FIELD_ENCRYPTION_KEYS="bench-autosave-field-key",
+        BLIND_INDEX_KEY="bench-autosave-blind-index-key",
+    )
 
 
 class _FormFields(HTMLParser):

@@ -15,18 +15,15 @@ import os
 import resource
 import time
 
+from bench.django_setup import setup_django
+
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 GOAL_ROWS_PER_SECOND = 5000
 GOAL_BULK_RATIO = 4.0
 
 
 def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    setup_django()
 
 
 def _credit_code(n: int) -> str:

@@ -23,6 +23,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.django_setup import setup_django
+
 ROOT = Path(__file__).resolve().parents[1]
 AWARDS = int(os.environ.get("BENCH_AWARDS", "100000"))
 AWARDS_LARGE = int(os.environ.get("BENCH_AWARDS_LARGE", str(3 * AWARDS)))
@@ -40,15 +42,7 @@ SHARES = [  # programme, share of the awards, term in months
 
 
 def _setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    setup_django()
 
 
 def _peak_mb() -> float:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench.django_setup import setup_django
 
 ROOT = Path(__file__).resolve().parents[1]
 APPLICATIONS = int(os.environ.get("BENCH_QUEUE_APPLICATIONS", "2000"))
@@ -30,15 +31,7 @@ urlpatterns: list = []  # filled by _urls() once Django is set up
 
 
 def _setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    setup_django()
 
 
 def bare_view(request):

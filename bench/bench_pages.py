@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from bench.django_setup import setup_django
+
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [int(s) for s in os.environ.get("BENCH_PAGES_SIZES", "2000,20000").split(",") if s]
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
@@ -62,19 +64,13 @@ def _log(message: str) -> None:
 
 
 def _setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-    os.environ.setdefault("SECRET_KEY", SECRET)  # the sessions made here are read by the server
-    # and the personal data encrypted here decrypted by it (production requires the keys)
-    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench-pages-field-key")
-    os.environ.setdefault("BLIND_INDEX_KEY", "bench-pages-blind-index-key")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    # The sessions made here are read by the server, and the personal data encrypted here
+    # decrypted by it (production requires the keys).
+    setup_django(
+        SECRET_KEY=SECRET,
+        FIELD_ENCRYPTION_KEYS="bench-pages-field-key",
+        BLIND_INDEX_KEY="bench-pages-blind-index-key",
+    )
 
 
 # --- what is measured (shared with tests/test_query_counts.py) --------------------------------

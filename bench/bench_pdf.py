@@ -17,26 +17,17 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.django_setup import setup_django
+
 CODE = "songjiang-chief-technician"
 RUNS = int(os.environ.get("BENCH_PDF_RUNS", "5"))
 GOAL_SECONDS_PER_PAGE = 0.2
-
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _setup_django() -> None:
-    import sys
-
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    setup_django()
 
 
 def _pages(pdf: Path) -> int:

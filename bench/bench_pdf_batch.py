@@ -22,6 +22,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from bench.django_setup import setup_django
+
 ROOT = Path(__file__).resolve().parents[1]
 COUNT = int(os.environ.get("BENCH_PDF_BATCH_N", "120"))
 WORKERS = int(os.environ.get("BENCH_PDF_WORKERS", "2"))
@@ -32,15 +34,7 @@ GOAL_CACHED_RATIO = 0.05
 
 
 def _setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
+    setup_django()
 
 
 def _prepare(count: int):
