@@ -27,7 +27,7 @@ from applications.models import (
 from applications.resources import CandidateListResource
 from applications.selectors import ruleset_of
 from portal import scope
-from portal.admin_scope import ScopedAdmin, ScopedInline
+from portal.admin_scope import ReadOnlyAdmin, ScopedAdmin, ScopedInline
 from portal.scope import may_see_full_identity
 from programmes.models import Programme
 
@@ -104,7 +104,7 @@ LIST_DEFERRED = (
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
+class ApplicationAdmin(ScopedAdmin, ReadOnlyAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [CandidateListResource]
     list_display = [
         "applicant_name",
@@ -132,15 +132,6 @@ class ApplicationAdmin(ScopedAdmin, ExportMixin, admin.ModelAdmin):
             # fields), which would be read and decoded for every row of the page
             queryset = queryset.defer(*LIST_DEFERRED)
         return queryset
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("申报人"), ordering="applicant__real_name")
     def applicant_name(self, obj):

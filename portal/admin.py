@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from portal import scope
-from portal.admin_scope import ScopedAdmin, ScopedInline
+from portal.admin_scope import ReadOnlyAdmin, ScopedAdmin, ScopedInline
 from portal.models import (
     AuditLog,
     Authority,
@@ -222,7 +222,7 @@ class AuthorityAdmin(ScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """安全审计日志: the system admin searches it; nobody adds, changes or deletes a row."""
 
     list_display = ("at", "actor", "address", "action", "object_type", "object_id", "result")
@@ -239,15 +239,6 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._system_admin(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxMessage)

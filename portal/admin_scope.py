@@ -74,6 +74,20 @@ class ScopedAdmin:
         return scope.visible(request.user, queryset), distinct
 
 
+class ReadOnlyAdmin:
+    """A ModelAdmin mixin for records made by the services (never added, changed or deleted in
+    the admin; viewing stays with the view permission and the scope)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedInline:
     """Mixin for an inline: its rows and choices in scope."""
 

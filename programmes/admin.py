@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
-from portal.admin_scope import ScopedAdmin, ScopedInline
+from portal.admin_scope import ReadOnlyAdmin, ScopedAdmin, ScopedInline
 from programmes.models import CalendarDay, CalendarYear, Programme, ProgrammeVersion, Round
 from programmes.resources import CalendarDayResource
 from programmes.versions import as_yaml, version_diff
@@ -44,22 +44,13 @@ class ProgrammeAdmin(ScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(ProgrammeVersion)
-class ProgrammeVersionAdmin(ScopedAdmin, admin.ModelAdmin):
+class ProgrammeVersionAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     """Versions are read-only; the change page shows the rule set and a diff to another version."""
 
     list_display = ["programme", "number", "state", "source_file", "loaded_at", "compare_link"]
     list_filter = ["programme", "state"]
     readonly_fields = ["programme", "number", "digest", "source_file", "loaded_at", "rules_yaml"]
     exclude = ["data"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="规则内容")
     def rules_yaml(self, obj):

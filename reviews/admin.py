@@ -14,7 +14,7 @@ from import_export.admin import ImportExportModelAdmin
 from openpyxl import load_workbook
 
 from applications.models import Application
-from portal.admin_scope import ScopedAdmin, ScopedInline
+from portal.admin_scope import ReadOnlyAdmin, ScopedAdmin, ScopedInline
 from reviews import (
     application_admin,  # noqa: F401  (the review's ApplicationAdmin, registered)
     services,
@@ -32,17 +32,6 @@ from reviews.models import (
 from reviews.resources import ExpertProfileResource
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ExpertProfile)
 class ExpertProfileAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [ExpertProfileResource]
@@ -54,7 +43,7 @@ class ExpertProfileAdmin(ScopedAdmin, ImportExportModelAdmin):
 
 
 @admin.register(Panel)
-class PanelAdmin(ScopedAdmin, ReadOnlyAdmin):
+class PanelAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["round", "stage", "group", "draw_seed", "created_by", "created_at"]
     list_filter = ["round", "stage"]
 
@@ -68,7 +57,7 @@ class CreditImportForm(forms.Form):
 
 
 @admin.register(CreditCheck)
-class CreditCheckAdmin(ScopedAdmin, ReadOnlyAdmin):
+class CreditCheckAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["application", "result", "reference", "checked_by", "checked_at"]
     list_filter = ["result"]
     change_list_template = "reviews/admin_credit_changelist.html"
@@ -141,22 +130,22 @@ class ObjectionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Publicity)
-class PublicityAdmin(ScopedAdmin, ReadOnlyAdmin):
+class PublicityAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["round", "stage", "starts_on", "ends_on", "closed_at"]
     inlines = [ObjectionInline]
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ScopedAdmin, ReadOnlyAdmin):
+class ObjectionAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["application", "name", "contact", "status", "lodged_at", "resolved_at"]
     list_filter = ["status"]
 
 
 @admin.register(TieDecision)
-class TieDecisionAdmin(ScopedAdmin, ReadOnlyAdmin):
+class TieDecisionAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["round", "stage", "group", "reason", "decided_by", "decided_at"]
 
 
 @admin.register(Naming)
-class NamingAdmin(ScopedAdmin, ReadOnlyAdmin):
+class NamingAdmin(ScopedAdmin, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["round", "document_number", "named_on", "named_by"]
