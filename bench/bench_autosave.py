@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.django_setup import setup_django
+from bench.server import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS = int(os.environ.get("BENCH_AUTOSAVE_USERS", "200"))
@@ -177,18 +178,7 @@ def _start_server(port: int, log: Path) -> subprocess.Popen:
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/bench/ok/")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("gunicorn did not start:\n" + log.read_text()[-3000:])
-        time.sleep(0.3)
+    return wait_until_up(process, port, log)
 
 
 def _cookie(session: str, csrf: str = "") -> str:

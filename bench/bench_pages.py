@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from bench.django_setup import setup_django
+from bench.server import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [int(s) for s in os.environ.get("BENCH_PAGES_SIZES", "2000,20000").split(",") if s]
@@ -279,18 +280,7 @@ def _start_server(url: str, port: int, log: Path) -> subprocess.Popen:
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/bench/ok/")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("gunicorn did not start:\n" + log.read_text()[-3000:])
-        time.sleep(0.3)
+    return wait_until_up(process, port, log)
 
 
 class _Load:
