@@ -248,3 +248,20 @@ def open_objections(user) -> QuerySet:
         .select_related("publicity__round", "application__applicant")
         .order_by("lodged_at", "pk")
     )
+
+
+def return_field_choices(applications) -> list[tuple[str, str]]:
+    """The fields, tables and materials a batch return may name, over the rule sets of the
+    listed applications (a key another rule set's form lacks is refused for that application
+    by reviews.services.decide, with its reason)."""
+    from reviews import display
+
+    seen: dict[str, str] = {}
+    versions = {}
+    for app in applications:
+        version = app.round.version
+        versions.setdefault(version.pk, version.digest)
+    for version_id, digest in sorted(versions.items()):
+        for key, label in display.field_choices(selectors.ruleset_for(version_id, digest)):
+            seen.setdefault(key, label)
+    return list(seen.items())
