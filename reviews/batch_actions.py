@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application
 from portal import scope
+from reviews import services
 
 MAX_SELECTION = 200
 OUTCOMES = ("pass", "return")
@@ -126,8 +127,6 @@ def resolve(user, tokens: Iterable[str]) -> list[Selected]:
 
 
 def _each(action: str, selection: list[Selected], do: Callable[[Selected], None]) -> BatchResult:
-    from reviews import services  # services import the models; this module is read by views
-
     result = BatchResult(action=action)
     for item in selection:
         app = item.application
@@ -158,8 +157,6 @@ def decide_many(
     """Pass or return each selected application at the stage the user saw it at, through
     reviews.services.decide (a return names its fields or materials with their reasons, as on
     the application's own page)."""
-    from reviews import services
-
     if outcome not in OUTCOMES:
         raise BadSelection(_("批量办理只能“通过”或“退回修改”；不通过请逐件办理并写明理由。"))
 
@@ -181,7 +178,6 @@ def decide_many(
 def assign_many(*, user, selection: list[Selected], expert) -> BatchResult:
     """Assign one expert to each selected application (reviews.services.assign_expert: the
     pool, the conflict of unit and a recusal are checked for each)."""
-    from reviews import services
 
     def do(item: Selected) -> None:
         services.assign_expert(application=item.application, expert=expert, by=user)
@@ -192,7 +188,6 @@ def assign_many(*, user, selection: list[Selected], expert) -> BatchResult:
 def draw_many(*, user, selection: list[Selected], count: int, seed: str = "") -> BatchResult:
     """Draw `count` experts for each selected application (reviews.services.draw_experts: the
     seed and the pool are recorded on the panel, so each draw can be repeated)."""
-    from reviews import services
 
     def do(item: Selected) -> None:
         services.draw_experts(application=item.application, count=count, by=user, seed=seed or None)

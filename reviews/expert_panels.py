@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from portal.models import User
+from reviews.models import Assignment, ExpertProfile
+
 DEFAULT_DRAW = 3  # the draw's usual panel where the rule set says nothing (DrawForm's initial)
 
 
@@ -40,9 +43,6 @@ def eligible_experts(applications) -> dict[int, list]:
     The same pool as reviews.services.expert_pool: active experts of the programme's authority
     (or of no pool yet), none of the applicant's unit, none already on the application (a
     recused expert stays on it, recused, so is never offered again)."""
-    from portal.models import User
-    from reviews.models import Assignment, ExpertProfile
-
     apps = list(applications)
     if not apps:
         return {}

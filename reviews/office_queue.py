@@ -14,12 +14,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent
 from portal import scope
-from reviews import selectors
+from programmes.models import ProgrammeVersion
+from programmes.selectors import working_day_calendar
+from reviews import display, selectors
+from reviews.models import Objection, Publicity
 from reviews.selectors import QueueFilter
 
 # The events that move an application along its path: the latest of them says where it stands.
@@ -35,8 +39,6 @@ def own_versions(user) -> list[int]:
     """Ids of the rule-set versions in use at which the user acts at some stage for the
     programme's authority, or whose programme the user's office runs (every version for the
     system admin)."""
-    from programmes.models import ProgrammeVersion
-
     versions = selectors.versions_in_use(user)
     if getattr(user, "is_superuser", False):
         return sorted(versions)
@@ -53,8 +55,6 @@ def own_versions(user) -> list[int]:
 
 def own_programme_choices(user) -> list[tuple[str, str]]:
     """(code, name) of the programmes the user acts in, for the queue's programme filter."""
-    from programmes.models import ProgrammeVersion
-
     rows = (
         ProgrammeVersion.objects.filter(pk__in=own_versions(user))
         .values_list("programme__code", "programme__name")
@@ -67,8 +67,6 @@ def own_stage_choices(user, programme: str = "") -> list[tuple[str, str]]:
     """(code, title) of the stages of the user's programmes (of `programme` alone when given),
     without the unit's nomination, in the order of the programmes' paths. A code two programmes
     share with different titles shows both titles."""
-    from programmes.models import ProgrammeVersion
-
     wanted = ProgrammeVersion.objects.filter(pk__in=own_versions(user))
     if programme:
         wanted = wanted.filter(programme__code=programme)
@@ -150,8 +148,6 @@ def listing(user, filters: QueueFilter | None = None, *, today: date | None = No
 
 def listing_page(user, filters: QueueFilter | None, number, size: int = 25):
     """One page of the listing: (page, rows), cut on ids first as selectors.queue_page does."""
-    from django.core.paginator import Paginator
-
     ids = listing(user, filters).values_list("pk", flat=True)
     page = Paginator(ids, size).get_page(number)
     wanted = list(page.object_list)
@@ -202,9 +198,6 @@ def overdue_cutoff(today: date, calendar) -> date:
 def overdue_ids(user, *, today: date | None = None, calendar=None) -> list[int]:
     """Ids of what waits for the user past its deadline, as the queue marks it: a stage's
     working days, or a publicity's own last day."""
-    from programmes.selectors import working_day_calendar
-    from reviews.models import Publicity
-
     today = today or timezone.localdate()
     calendar = calendar or working_day_calendar()
     waiting = selectors.queue_for(user)
@@ -241,8 +234,6 @@ def flag_counts(user, *, today: date | None = None) -> dict[str, int]:
 
 def open_objections(user) -> QuerySet:
     """Objections not yet resolved, in the rounds whose programme the user's office runs."""
-    from reviews.models import Objection
-
     return (
         scope.visible(user, Objection.objects.filter(status=Objection.Status.OPEN))
         .select_related("publicity__round", "application__applicant")
@@ -254,8 +245,6 @@ def return_field_choices(applications) -> list[tuple[str, str]]:
     """The fields, tables and materials a batch return may name, over the rule sets of the
     listed applications (a key another rule set's form lacks is refused for that application
     by reviews.services.decide, with its reason)."""
-    from reviews import display
-
     seen: dict[str, str] = {}
     versions = {}
     for app in applications:

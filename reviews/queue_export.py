@@ -14,6 +14,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.pdf import application_number
 from portal import scope
+from portal.xlsx import xlsx_response
 from reviews import office_queue, selectors
 from reviews.selectors import QueueFilter
 
@@ -75,8 +76,6 @@ def export_rows(user, filters: QueueFilter | None = None, *, now=None) -> list[l
 
 def queue_xlsx(user, filters: QueueFilter | None = None):
     """The HttpResponse downloading the queue's xlsx."""
-    from portal.xlsx import xlsx_response
-
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(
         filename=f"queue-{stamp}.xlsx",
