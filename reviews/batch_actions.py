@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application
+from applications.pdf import application_number
 from portal import scope
 from reviews import services
 
@@ -58,6 +59,7 @@ class RowResult:
     name: str
     ok: bool
     message: str = ""
+    number: str = ""  # the application number printed on its form (2026-000012)
 
 
 @dataclass
@@ -130,17 +132,17 @@ def _each(action: str, selection: list[Selected], do: Callable[[Selected], None]
     result = BatchResult(action=action)
     for item in selection:
         app = item.application
-        name = app.applicant.display_name
+        name, number = app.applicant.display_name, application_number(app)
         try:
             with transaction.atomic():
                 do(item)
         except services.ReviewError as exc:
-            result.rows.append(RowResult(app.pk, name, False, exc.message))
+            result.rows.append(RowResult(app.pk, name, False, exc.message, number))
         except PermissionDenied as exc:
             message = str(exc) or _("您无权办理该申报的当前阶段。")
-            result.rows.append(RowResult(app.pk, name, False, message))
+            result.rows.append(RowResult(app.pk, name, False, message, number))
         else:
-            result.rows.append(RowResult(app.pk, name, True))
+            result.rows.append(RowResult(app.pk, name, True, number=number))
     return result
 
 

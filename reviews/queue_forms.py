@@ -1,4 +1,5 @@
-"""The staff queue's batch form: what to do with the selected applications (reviews.batch_actions).
+"""The staff queue's forms: its filters and search, and the batch form saying what to do with
+the selected applications (reviews.batch_actions).
 
 The selection itself is the checkboxes' values ("<id>:<stage>"), read by
 batch_actions.resolve; this form holds the action and what it needs: a return's fields or
@@ -12,8 +13,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.scope import pool_experts
+from reviews.forms import QueueFilterForm
 
 BATCH_REASON_ROWS = 3
+ONLY_CHOICES = [
+    ("", _("全部")),
+    ("resubmitted", _("退回修改后重新提交")),
+    ("overdue", _("已逾期")),
+]
+
+
+class QueueForm(QueueFilterForm):
+    """The queue's filters: the user's own programmes and their stages, the search (name,
+    unit or application number, across every application in scope) and the workbench's flags."""
+
+    only = forms.ChoiceField(label=_("仅显示"), required=False, choices=ONLY_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("姓名/单位/申报编号")
+        self.fields["q"].help_text = _("在您有权查看的全部申报中查找（不限于待您审核的）")
+        self.fields["only"].widget.attrs["class"] = "form-select form-select-sm"
+
+
 ACTIONS = [
     ("pass", _("通过")),
     ("return", _("退回修改")),
