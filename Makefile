@@ -22,7 +22,7 @@ DEBIAN_PACKAGES := chromium fonts-arphic-uming poppler-utils libpango-1.0-0 libp
 help:
 	@echo "make demo   - install, migrate SQLite, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite on PostgreSQL, Redis, Celery and Chromium"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff check, ruff format --check and lint-imports (the layer contract)"
 	@echo "make bench  - the benchmarks; writes bench/results.json and bench/REPORT.md"
 
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -67,9 +67,12 @@ test-fast: venv
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		$(PY) -m pytest -m "not browser and not celery and not slow" $(PYTEST_ARGS)
 
+# The checks CI runs before the tests: ruff's rules, ruff's format, and the layer contract of
+# .importlinter (tests/test_architecture.py also finds import cycles and modules over 500 lines).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv
 	$(VENV)/bin/ruff format .

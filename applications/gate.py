@@ -20,7 +20,10 @@ from datetime import date
 
 from django.utils import timezone
 
-from applications.models import Application, ApplicationEvent
+from applications.models import Application, ApplicationEvent, Nomination
+from applications.selectors import nominated_count
+from programmes.paths import publicity_end
+from programmes.selectors import working_day_calendar
 
 S = Application.Status
 
@@ -157,8 +160,6 @@ def copy_state(target: Application, source: Application) -> None:
 
 
 def _nomination(application: Application):
-    from applications.models import Nomination
-
     return Nomination.objects.filter(application=application).first()
 
 
@@ -172,19 +173,7 @@ def unit_discussion_done(application: Application, leaving: Leaving) -> str | No
         (c for c in leaving.ruleset.eligibility.channels if c.code == application.channel), None
     )
     if channel and channel.cap_per_unit and application.unit_id:
-        from applications.models import Nomination
-
-        used = (
-            Nomination.objects.filter(
-                application__round=application.round_id,
-                application__unit=application.unit_id,
-                application__channel=application.channel,
-                discussed_on__isnull=False,
-            )
-            .exclude(application=application)
-            .exclude(application__status__in=[S.WITHDRAWN, S.REJECTED])
-            .count()
-        )
+        used = nominated_count(application)
         if used >= channel.cap_per_unit:
             return f"每个单位限推荐{channel.cap_per_unit}人（{channel.source}），本单位在本批次已推荐{used}人"
     return None
@@ -193,9 +182,6 @@ def unit_discussion_done(application: Application, leaving: Leaving) -> str | No
 def internal_publicity_done(application: Application, leaving: Leaving) -> str | None:
     """internal_publicity: the unit's publicity recorded, of the text's length, and over
     (沪松人社规〔2024〕1号 四(二): 一周; 市中政办字〔2020〕33号 第九条(二): 5个工作日)."""
-    from programmes.paths import publicity_end
-    from programmes.selectors import working_day_calendar
-
     nomination = _nomination(application)
     if nomination is None or not (nomination.publicity_starts_on and nomination.publicity_ends_on):
         return "内部公示未记录：请先登记公示的起止日期"

@@ -11,6 +11,10 @@ from django.db import models
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from portal import audit
+from portal.crypto import DeclarationJSONField
+from programmes.vocab import CHANNEL_LABELS
+
 
 class PrivateStorage(LazyObject):
     """Uploaded materials: outside every public root, served only by a permission-checked view."""
@@ -36,11 +40,11 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Channel(models.TextChoices):
-    UNIT = "unit", _("单位推荐")
-    EXPERT_OR_GROUP = "expert_or_group", _("专家或社会团体推荐")
-    SELF = "self", _("个人自荐")
-    UNION = "union", _("工会推荐")
-    SOCIAL_ORG = "social_org", _("社会组织推荐")
+    UNIT = "unit", CHANNEL_LABELS["unit"]
+    EXPERT_OR_GROUP = "expert_or_group", CHANNEL_LABELS["expert_or_group"]
+    SELF = "self", CHANNEL_LABELS["self"]
+    UNION = "union", CHANNEL_LABELS["union"]
+    SOCIAL_ORG = "social_org", CHANNEL_LABELS["social_org"]
 
 
 class Application(models.Model):
@@ -82,7 +86,10 @@ class Application(models.Model):
     )
     stage = models.CharField(_("当前阶段"), max_length=64, blank=True)
     stage_entered_at = models.DateTimeField(_("进入当前阶段时间"), null=True, blank=True)
-    data = models.JSONField(_("申报内容"), default=dict, blank=True)
+    # ID numbers, phones and bank accounts inside are encrypted at rest (portal/crypto.py).
+    data = DeclarationJSONField(
+        _("申报内容"), default=dict, blank=True, ruleset_from="round.version"
+    )
     warn_reasons = models.JSONField(_("情况说明"), default=dict, blank=True)
     revision = models.PositiveIntegerField(_("保存次数"), default=0)
     street = models.ForeignKey(
@@ -144,7 +151,8 @@ class ApplicationVersion(models.Model):
         Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField(_("版本"))
-    data = models.JSONField(_("申报内容"))
+    # Personal values encrypted at rest, as in the application's.
+    data = DeclarationJSONField(_("申报内容"), ruleset_from="ruleset_version")
     checks = models.JSONField(_("资格预审结果"), default=list)
     warn_reasons = models.JSONField(_("情况说明"), default=dict)
     ruleset_version = models.ForeignKey(
@@ -237,8 +245,7 @@ class ApplicationEvent(models.Model):
     ) -> ApplicationEvent:
         """One audit row: `application` as it is now is the "to" side; the "from" side defaults
         to the same (a step that moves nothing, such as an expert assignment)."""
-        from portal import audit  # the security log also names every decision
-
+        # the security log also names every decision
         audit.record("decision", user=by, obj=application, detail=action)
         return cls.objects.create(
             application=application,

@@ -20,9 +20,10 @@ from django.utils import timezone
 from applications.models import Application, PdfBatch, PdfBatchChunk
 from applications.pdf import PdfLimitExceeded, application_number, render_application_pdf
 from portal import scope
-from portal.models import Role
+from portal.models import Region, RegionKind, Role
 from portal.outbox import enqueue
-from portal.roles import has_role, scopes, sees_full_identity
+from portal.roles import has_role, scopes
+from portal.scope import may_see_full_identity
 from programmes.models import Round
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def batch_applications(batch: PdfBatch):
 def start_pdf_batch(*, round, street=None, by) -> PdfBatch:
     """Queue the PDF forms of a round (or of one street's applications in it) as one zip.
 
-    ID numbers are shown in full only when `by` may see them (portal.roles.sees_full_identity).
+    ID numbers are shown in full only when `by` may see them (portal.scope.may_see_full_identity).
     """
     if not may_start_batch(by, street=street, round=round):
         raise PermissionDenied("您没有导出该批次申报表的权限。")
@@ -70,7 +71,7 @@ def start_pdf_batch(*, round, street=None, by) -> PdfBatch:
             round=round,
             street=street,
             requested_by=by,
-            mask_id=not sees_full_identity(by),
+            mask_id=not may_see_full_identity(by),
             total=0,
         )
         batch.total = batch_applications(batch).count()
@@ -229,8 +230,6 @@ def may_use_batches(user) -> bool:
 
 def exportable_streets(user):
     """The streets a user may export: any for the office, their own for a street reviewer."""
-    from portal.models import Region, RegionKind
-
     streets = Region.objects.filter(
         kind__in=[RegionKind.STREET, RegionKind.TOWN, RegionKind.ZONE]
     ).order_by("parent__code", "code")

@@ -32,7 +32,7 @@ RENDERER_TEMPLATES = (
 @cache
 def renderer_digest() -> str:
     """What the renderer is: its templates' text, WeasyPrint's version and the font file."""
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 — WeasyPrint (and its Pango) load only in the processes that render
 
     digest = hashlib.sha256(weasyprint.__version__.encode())
     for name in RENDERER_TEMPLATES:

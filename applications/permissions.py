@@ -5,8 +5,14 @@ from __future__ import annotations
 import rules
 from django.db.models import Q
 
+from applications import hooks
+from applications.display import hidden_from_experts
+from applications.models import Application
+from applications.nomination import unit_stages
+from applications.selectors import ruleset_of
 from portal.models import Role
 from portal.roles import scopes
+from programmes.models import ProgrammeVersion
 
 
 @rules.predicate
@@ -17,8 +23,6 @@ def is_applicant(user, application) -> bool:
 def sent_to_unit(application) -> bool:
     """Whether the application went to its unit: submitted (not a draft) on a channel whose
     path has a unit stage (a self-nomination to the city union never goes to the unit)."""
-    from applications.services import ruleset_of, unit_stages  # services use these predicates
-
     if application.status in ("draft", "withdrawn") and not application.submitted_at:
         return False
     return bool(unit_stages(ruleset_of(application), application.channel))
@@ -35,17 +39,14 @@ def is_unit_hr_of(user, application) -> bool:
 
 @rules.predicate
 def is_reviewer_of(user, application) -> bool:
-    """Staff who act on the application in review, within their scope (not experts)."""
-    from reviews import permissions as review_permissions
-
-    return review_permissions.may_view_in_review(user, application)
+    """Staff who act on the application in review, within their scope (not experts): the
+    review decides (applications.hooks)."""
+    return hooks.may_review(user, application)
 
 
 @rules.predicate
 def is_assigned_expert(user, application) -> bool:
-    from reviews import permissions as review_permissions
-
-    return review_permissions.is_assigned_expert(user, application)
+    return hooks.is_assigned_expert(user, application)
 
 
 # The declaration's own pages (and its PDF, with the whole form) are for the applicant, their
@@ -55,8 +56,6 @@ can_view = is_applicant | is_unit_hr_of | is_reviewer_of
 
 
 def can_open_attachment(user, attachment) -> bool:
-    from reviews.display import hidden_from_experts
-
     application = attachment.application
     if can_view(user, application):
         return True
@@ -74,16 +73,12 @@ rules.add_perm("applications.nominate", is_unit_hr_of)
 
 def own_applications(user):
     """The applications of the applicant's own list."""
-    from applications.models import Application
-
     return Application.objects.filter(applicant=user)
 
 
 def unit_applications(user):
     """The applications sent to the units the user is HR of (never a draft; only channels whose
     path goes through the unit)."""
-    from applications.models import Application
-
     units = [u.pk for u in scopes(user, Role.UNIT_HR, "unit")]
     if not units:
         return Application.objects.none()
@@ -92,9 +87,6 @@ def unit_applications(user):
 
 def sent_to_unit_q() -> Q:
     """Q over Application: what sent_to_unit decides, for lists."""
-    from applications.services import unit_stages  # services use these predicates
-    from programmes.models import ProgrammeVersion
-
     channels = Q(pk__in=[])
     for version in ProgrammeVersion.objects.filter(rounds__isnull=False).distinct():
         codes = {c.code for c in version.ruleset.eligibility.channels}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from import_export import fields, resources
 
 from applications.models import Application
@@ -51,6 +52,4 @@ class CandidateListResource(resources.ModelResource):
     def dehydrate_submitted_at(self, application):
         if application.submitted_at is None:
             return ""
-        from django.utils import timezone
-
         return timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")

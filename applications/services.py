@@ -1,4 +1,5 @@
-"""State changes of the declaration: start, save a draft, attach, submit, withdraw, nominate.
+"""State changes of the declaration: start, save a draft, attach, submit, withdraw, nominate
+(the unit's nomination: applications.nomination).
 
 Each service locks the application it changes, writes the audit row in the same transaction and
 sends mail after commit (STYLE.md). Errors are `ApplicationError` with a Chinese message, and
@@ -15,44 +16,62 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import declaration, gate
+from applications import declaration, gate, hooks
+from applications.errors import ApplicationError
 from applications.models import (
     Application,
     ApplicationEvent,
     ApplicationVersion,
     Attachment,
     Channel,
-    Nomination,
 )
+from applications.nomination import (
+    awaits_unit,
+    can_nominate_for,
+    is_unit_hr,
+    nominated_count,
+    publicity_long_enough,
+    record_discussion,
+    record_internal_publicity,
+    unit_stages,
+)
+from applications.selectors import findings_about, locked, ruleset_of
 from applications.uploads import UploadRejected, check_upload
-from portal.models import Role, Unit
+from portal.models import Role
 from portal.notifications import notify
-from portal.roles import has_role, scopes
+from portal.roles import scopes
 from programmes import eligibility
-from programmes.calendar import UnknownCalendarYear
-from programmes.selectors import working_day_calendar
+
+# Re-exported: the nomination's services, the shared reads and the error keep this import path.
+__all__ = [
+    "EDITABLE",
+    "ApplicationError",
+    "add_attachment",
+    "applicant_units",
+    "awaits_unit",
+    "can_nominate_for",
+    "eligibility_for",
+    "findings_about",
+    "is_unit_hr",
+    "known_for",
+    "known_of",
+    "nominated_count",
+    "precheck",
+    "publicity_long_enough",
+    "record_discussion",
+    "record_internal_publicity",
+    "remove_attachment",
+    "ruleset_of",
+    "save_draft",
+    "start_application",
+    "submission_problems",
+    "submit_application",
+    "unit_stages",
+    "withdraw_application",
+]
 
 EDITABLE = (Application.Status.DRAFT, Application.Status.RETURNED)
 WARN_REASON_MAX = 500  # characters of a written reason for a "需说明" check
-
-
-class ApplicationError(ValueError):
-    def __init__(self, message: str, *, field: str | None = None, errors: dict | None = None):
-        super().__init__(message)
-        self.field = field
-        self.errors = errors or {}
-
-
-def _lock(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update()
-        .select_related("round__version")
-        .get(pk=application.pk)
-    )
-
-
-def ruleset_of(application: Application):
-    return application.round.version.ruleset
 
 
 def eligibility_for(round):
@@ -167,7 +186,7 @@ def start_application(
 def save_draft(*, application: Application, post, by) -> tuple[Application, dict]:
     """Store what the form holds now (autosave or 保存草稿); returns the messages by input."""
     with transaction.atomic():
-        application = _lock(application)
+        application = locked(application)
         if application.status not in EDITABLE:
             raise ApplicationError("申报已提交，不能再修改；如需修改请等待退回。")
         bound = declaration.Declaration.from_post(
@@ -184,22 +203,6 @@ def save_draft(*, application: Application, post, by) -> tuple[Application, dict
         application.revision += 1
         application.save(update_fields=["data", "warn_reasons", "revision", "updated_at"])
     return application, bound.errors()
-
-
-def findings_about(application: Application) -> list[eligibility.Finding]:
-    """The findings of the programme's earlier rounds against this applicant or their unit."""
-    from django.db.models import Q
-
-    from applications.models import Finding
-
-    against = Q(against=Finding.Against.PERSON, person=application.applicant_id)
-    if application.unit_id:
-        against |= Q(against=Finding.Against.UNIT, unit=application.unit_id)
-    rows = Finding.objects.filter(against, programme=application.round.version.programme_id)
-    return [
-        eligibility.Finding(rule=f.rule, against=f.against, found_on=f.found_on)
-        for f in rows.exclude(application=application).order_by("found_on")
-    ]
 
 
 def precheck(application: Application, *, on: date | None = None) -> list:
@@ -239,7 +242,7 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
     except UploadRejected as exc:
         raise ApplicationError(f"“{upload.name}”：{exc}", field="file") from exc
     with transaction.atomic():
-        application = _lock(application)
+        application = locked(application)
         if application.status not in EDITABLE:
             raise ApplicationError("申报已提交，不能再上传材料。")
         attachment = Attachment(
@@ -266,7 +269,7 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
 
 def remove_attachment(*, attachment: Attachment, by) -> None:
     with transaction.atomic():
-        application = _lock(attachment.application)
+        application = locked(attachment.application)
         if application.status not in EDITABLE:
             raise ApplicationError("申报已提交，不能再删除材料。")
         items = {c.code: c.title for c in ruleset_of(application).form.checklist}
@@ -318,7 +321,7 @@ def submit_application(*, application: Application, by, on: date | None = None):
     """Freeze a version (data, checks, reasons, rule-set version) and hand it to review."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        application = _lock(application)
+        application = locked(application)
         if application.status not in EDITABLE:
             raise ApplicationError("此申报已经提交，不能重复提交。")
         first = application.status == Application.Status.DRAFT
@@ -352,12 +355,8 @@ def submit_application(*, application: Application, by, on: date | None = None):
             note=f"提交第{number}版",
             stage_entered=False,
         )
-        from reviews import services as review_services
-
-        if first:
-            review_services.start_review(application=application, by=by)
-        else:
-            review_services.resume_after_revision(application=application, by=by)
+        # The review starts (or resumes after a return) in this transaction: both or neither.
+        hooks.submitted(application=application, by=by, first=first)
         notify(
             recipients=[application.applicant],
             link=reverse("applications:detail", args=[application.pk]),
@@ -369,7 +368,7 @@ def submit_application(*, application: Application, by, on: date | None = None):
 
 def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
     with transaction.atomic():
-        application = _lock(application)
+        application = locked(application)
         if application.status in (
             Application.Status.NAMED,
             Application.Status.REJECTED,
@@ -385,176 +384,3 @@ def withdraw_application(*, application: Application, by, reason: str = "") -> A
             stage_entered=False,
         )
     return application
-
-
-# --- the unit's nomination -------------------------------------------------------------------
-
-
-def unit_stages(ruleset, channel: str) -> list:
-    """The unit-side stages (unit HR acts) that apply to this channel, in order."""
-    return [
-        s
-        for s in ruleset.workflow.stages
-        if s.role == "unit_hr"
-        and s.kind in ("unit_review", "internal_publicity")
-        and (s.channels is None or channel in s.channels)
-    ]
-
-
-def awaits_unit(application: Application) -> bool:
-    """Whether the application waits for its unit's HR (a unit-side stage of its channel)."""
-    stages = unit_stages(ruleset_of(application), application.channel)
-    return application.status == Application.Status.IN_REVIEW and application.stage in {
-        s.code for s in stages
-    }
-
-
-def nominated_count(application: Application) -> int:
-    """How many of the unit's people in this round the unit has already put forward."""
-    return (
-        Nomination.objects.filter(
-            application__round=application.round,
-            application__unit=application.unit,
-            application__channel=application.channel,
-            discussed_on__isnull=False,
-        )
-        .exclude(application=application)
-        .exclude(
-            application__status__in=[Application.Status.WITHDRAWN, Application.Status.REJECTED]
-        )
-        .count()
-    )
-
-
-def can_nominate_for(user, application: Application) -> bool:
-    return application.unit_id is not None and any(
-        u.pk == application.unit_id for u in scopes(user, Role.UNIT_HR, "unit")
-    )
-
-
-def record_discussion(
-    *, application: Application, by, discussed_on: date, note: str, outcome: str, today=None
-):
-    """The unit's collective discussion: pass (within the per-unit cap), return or reject."""
-    today = today or timezone.localdate()
-    if not can_nominate_for(by, application):
-        raise ApplicationError("只能办理本单位的推荐。")
-    if discussed_on > today:
-        raise ApplicationError("讨论日期不能晚于今天。", field="discussed_on")
-    ruleset = ruleset_of(application)
-    stage = _unit_stage(ruleset, application, "unit_review")
-    with transaction.atomic():
-        application = _lock(application)
-        if application.stage != stage.code:
-            raise ApplicationError("该申报当前不在单位推荐环节，可能已由他人办理，请刷新。")
-        channel = next(
-            (c for c in ruleset.eligibility.channels if c.code == application.channel), None
-        )
-        if outcome == "pass" and channel and channel.cap_per_unit:
-            # Lock the unit so two HR staff cannot both take its last place.
-            Unit.objects.select_for_update().get(pk=application.unit_id)
-            used = nominated_count(application)
-            if used >= channel.cap_per_unit:
-                raise ApplicationError(
-                    f"每个单位限推荐{channel.cap_per_unit}人，本单位在本批次已推荐{used}人，不能再推荐。",
-                    field="outcome",
-                )
-        nomination, _ = Nomination.objects.get_or_create(application=application)
-        if outcome == "pass":
-            nomination.discussed_on = discussed_on
-            nomination.discussion_note = note
-            nomination.save(update_fields=["discussed_on", "discussion_note"])
-        # In the same transaction: a refused decision leaves no nomination behind (the cap
-        # counts nominations).
-        _decide_unit_stage(
-            application, stage, outcome, by, note=f"集体讨论（{discussed_on}）：{note}"
-        )
-    return nomination
-
-
-def _decide_unit_stage(application, stage, outcome: str, by, *, note: str) -> None:
-    from reviews import services as review_services
-
-    review_services.decide(
-        application=application, stage=stage.code, outcome=outcome, by=by, note=note
-    )
-
-
-def publicity_long_enough(ruleset, starts_on: date, ends_on: date) -> str | None:
-    """The problem with the unit's internal publicity dates, or None (四(二); 第九条(二)).
-
-    The end the text asks for is programmes.paths.publicity_end, the function `simulate` and
-    the office's publicity use too."""
-    from programmes.paths import publicity_end
-
-    rule = ruleset.eligibility.internal_publicity
-    if ends_on < starts_on:
-        return "公示结束日期不能早于开始日期。"
-    if rule is None or not (rule.days or rule.working_days):
-        return None
-    calendar = working_day_calendar()
-    try:
-        needed = publicity_end(rule, starts_on, calendar)
-        if ends_on >= needed:
-            return None
-        count = calendar.working_days_between(starts_on, ends_on)
-    except UnknownCalendarYear as exc:
-        return str(exc)
-    if rule.days:
-        return f"内部公示不少于{rule.days}天（{rule.source}），{starts_on} 至 {ends_on} 只有{(ends_on - starts_on).days + 1}天。"
-    return (
-        f"内部公示不少于{rule.working_days}个工作日（{rule.source}），所填期间只有{count}个工作日。"
-    )
-
-
-def record_internal_publicity(
-    *,
-    application: Application,
-    by,
-    starts_on: date,
-    ends_on: date,
-    objections: str,
-    outcome: str,
-    today=None,
-):
-    """The publicity inside the unit, once it is over: pass on to the street, or reject."""
-    today = today or timezone.localdate()
-    if not can_nominate_for(by, application):
-        raise ApplicationError("只能办理本单位的推荐。")
-    ruleset = ruleset_of(application)
-    problem = publicity_long_enough(ruleset, starts_on, ends_on)
-    if problem:
-        raise ApplicationError(problem, field="ends_on")
-    if ends_on >= today:
-        raise ApplicationError("公示期结束后才能办理（结束日期应早于今天）。", field="ends_on")
-    stage = _unit_stage(ruleset, application, "internal_publicity")
-    with transaction.atomic():
-        application = _lock(application)
-        if application.stage != stage.code:
-            raise ApplicationError("该申报当前不在单位公示环节，可能已由他人办理，请刷新。")
-        nomination, _ = Nomination.objects.get_or_create(application=application)
-        nomination.publicity_starts_on = starts_on
-        nomination.publicity_ends_on = ends_on
-        nomination.objections = objections
-        nomination.nominated_by = by
-        nomination.nominated_at = timezone.now()
-        nomination.save()
-        _decide_unit_stage(
-            application,
-            stage,
-            outcome,
-            by,
-            note=f"单位内部公示 {starts_on} 至 {ends_on}；异议：{objections or '无'}",
-        )
-    return nomination
-
-
-def _unit_stage(ruleset, application, kind: str):
-    for stage in unit_stages(ruleset, application.channel):
-        if stage.kind == kind:
-            return stage
-    raise ApplicationError("本项目的这种推荐方式没有这一环节。")
-
-
-def is_unit_hr(user) -> bool:
-    return has_role(user, Role.UNIT_HR)

@@ -18,6 +18,11 @@ import socket
 import struct
 from dataclasses import dataclass
 
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
 ALLOWED = {
     "application/pdf": "PDF",
     "image/jpeg": "JPEG",
@@ -96,9 +101,6 @@ def _check_pdf(data: bytes) -> None:
         raise UploadRejected("PDF 文件结尾之后还附有其他内容，请重新导出后上传。")
     if MARKUP.search(data):
         raise UploadRejected("文件中含有网页或脚本内容，不能上传。")
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
@@ -118,8 +120,6 @@ def _check_pdf(data: bytes) -> None:
 
 def _pdf_danger(reader) -> str:
     """Walk every object reachable from the trailer; the first dangerous thing found, or ''."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
     seen: set[tuple[int, int]] = set()
     stack = [reader.trailer]
     while stack:
@@ -151,8 +151,6 @@ def _pdf_danger(reader) -> str:
 
 
 def _reencode_image(data: bytes, content_type: str) -> bytes:
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     expected = ALLOWED[content_type]
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views
+from applications import nomination_views, views
 
 app_name = "applications"
 
@@ -20,6 +20,6 @@ urlpatterns = [
     path("applications/<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("applications/<int:pk>/pdf/", views.pdf, name="pdf"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
-    path("unit/nominations/", views.unit_nominations, name="unit_nominations"),
-    path("unit/nominations/<int:pk>/", views.unit_nomination, name="unit_nomination"),
+    path("unit/nominations/", nomination_views.unit_nominations, name="unit_nominations"),
+    path("unit/nominations/<int:pk>/", nomination_views.unit_nomination, name="unit_nomination"),
 ]

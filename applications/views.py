@@ -1,32 +1,34 @@
-"""The applicant's and the unit's pages: thin views over applications.services."""
+"""The applicant's pages: thin views over applications.services (the unit HR's pages:
+applications.nomination_views)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from applications import declaration, services
-from applications.forms import AttachmentForm, DiscussionForm, PublicityForm, StartForm
+from applications import declaration, hooks, services
+from applications.display import readable
+from applications.forms import AttachmentForm, StartForm
 from applications.models import Application, Attachment
+from applications.pdf import render_application_pdf
 from applications.permissions import (
     can_edit,
     can_open_attachment,
     can_view,
     own_applications,
-    unit_applications,
 )
 from portal import audit
 from portal.models import Unit
+from portal.scope import may_see_full_identity
 from programmes import selectors as programme_selectors
 from programmes.models import Round
-from reviews import services as review_services
 
 RESULT_STYLE = {"pass": "success", "warn": "warning", "fail": "danger"}
 RESULT_LABEL = {"pass": "符合", "warn": "需说明", "fail": "不符合"}
@@ -161,7 +163,7 @@ def _edit_context(application, bound, errors, *, today, problems=None):
     reasons = (
         {
             key.replace(".", "-", 1): [reason]
-            for key, reason in review_services.return_reasons(application).items()
+            for key, reason in hooks.return_reasons(application).items()
         }
         if application.status == Application.Status.RETURNED
         else {}
@@ -305,8 +307,6 @@ def upload(request, pk: int):
 
 
 def _edit_url(application):
-    from django.urls import reverse
-
     return reverse("applications:edit", kwargs={"pk": application.pk})
 
 
@@ -355,9 +355,8 @@ def detail(request, pk: int):
     application = _application(request, pk)
     ruleset = services.ruleset_of(application)
     is_owner = application.applicant_id == request.user.pk
-    if is_owner:
-        events = review_services.applicant_history(application)
-    else:
+    events = hooks.applicant_history(application) if is_owner else None
+    if events is None:
         events = [
             {
                 "at": e.at,
@@ -416,18 +415,6 @@ def version(request, pk: int, number: int):
     )
 
 
-def readable(ruleset, data: dict, *, user, application) -> list:
-    """The stored data as labelled sections for the read-only pages (reviews.display): the ID
-    number in full only to the applicant and the roles that need it."""
-    from portal.roles import sees_full_identity
-    from reviews.display import present
-
-    full = application.applicant_id == user.pk or sees_full_identity(user)
-    if full and application.applicant_id != user.pk:
-        audit.record("view_full_id", user=user, obj=application)
-    return present(ruleset, data, for_expert=False, full_identity=full)
-
-
 @login_required
 @require_POST
 def withdraw(request, pk: int):
@@ -445,13 +432,8 @@ def withdraw(request, pk: int):
 
 @login_required
 def pdf(request, pk: int):
-    from django.http import HttpResponse
-
-    from applications.pdf import render_application_pdf
-    from portal.roles import sees_full_identity
-
     application = _application(request, pk)
-    mask = not (application.applicant_id == request.user.pk or sees_full_identity(request.user))
+    mask = not may_see_full_identity(request.user, application)
     if not mask and application.applicant_id != request.user.pk:
         audit.record("view_full_id", obj=application, detail="pdf")
     content = render_application_pdf(application, mask_id=mask)
@@ -459,82 +441,3 @@ def pdf(request, pk: int):
     response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-# --- unit HR ---------------------------------------------------------------------------------
-
-
-@login_required
-def unit_nominations(request):
-    if not services.is_unit_hr(request.user):
-        raise PermissionDenied("只有单位人事可以办理推荐")
-    applications = (
-        unit_applications(request.user)
-        .exclude(status=Application.Status.DRAFT)
-        .select_related("round__version__programme", "applicant", "unit", "nomination")
-        .order_by("round", "-submitted_at")
-    )
-    rows = [{"application": a, "waiting": services.awaits_unit(a)} for a in applications]
-    return render(request, "applications/unit_nominations.html", {"rows": rows})
-
-
-@login_required
-def unit_nomination(request, pk: int):
-    application = get_object_or_404(
-        unit_applications(request.user).select_related("round__version", "applicant", "unit"),
-        pk=pk,
-    )
-    ruleset = services.ruleset_of(application)
-    stages = services.unit_stages(ruleset, application.channel)
-    stage = next((s for s in stages if s.code == application.stage), None)
-    form_class = None
-    if stage is not None:
-        form_class = DiscussionForm if stage.kind == "unit_review" else PublicityForm
-    form = form_class(request.POST or None) if form_class else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if stage.kind == "unit_review":
-                services.record_discussion(
-                    application=application,
-                    by=request.user,
-                    discussed_on=data["discussed_on"],
-                    note=data["note"],
-                    outcome=data["outcome"],
-                )
-            else:
-                services.record_internal_publicity(
-                    application=application,
-                    by=request.user,
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    objections=data["objections"],
-                    outcome=data["outcome"],
-                )
-        except services.ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        except review_services.ReviewError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已办理。")
-            return redirect("applications:unit_nominations")
-    return render(
-        request,
-        "applications/unit_nomination.html",
-        {
-            "application": application,
-            "stage": stage,
-            "form": form,
-            "rows": readable(ruleset, application.data, user=request.user, application=application),
-            "rule": ruleset.eligibility.internal_publicity,
-            "cap": next(
-                (
-                    c.cap_per_unit
-                    for c in ruleset.eligibility.channels
-                    if c.code == application.channel
-                ),
-                None,
-            ),
-            "used": services.nominated_count(application),
-        },
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from applications.models import Application
+from applications.nomination import awaits_unit
 from applications.permissions import own_applications, unit_applications
 from portal.models import Role
 from portal.workbench import register_panel
@@ -34,8 +35,6 @@ def applicant_panel(user) -> dict:
 
 
 def unit_hr_panel(user) -> dict:
-    from applications.services import awaits_unit
-
     waiting = sum(
         1
         for application in unit_applications(user)

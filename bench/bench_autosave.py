@@ -48,6 +48,9 @@ def _setup_django() -> None:
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
     # The sessions made here must be read by the server: one secret key for both.
     os.environ.setdefault("SECRET_KEY", "bench-autosave-" + "k" * 50)
+    # ... and the personal data written here decrypted there (production requires the keys).
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench-autosave-field-key")
+    os.environ.setdefault("BLIND_INDEX_KEY", "bench-autosave-blind-index-key")
     import django
     from django.apps import apps
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
@@ -13,6 +14,7 @@ from portal.models import (
     Department,
     OutboxMessage,
     Region,
+    Role,
     RoleAssignment,
     Union,
     Unit,
@@ -25,7 +27,8 @@ from portal.resources import (
     UnionResource,
     UnitResource,
 )
-from portal.roles import sees_full_identity
+from portal.roles import has_role
+from portal.scope import may_see_full_identity
 
 
 class SystemAdminImportOnly:
@@ -126,7 +129,8 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
     resource_classes = [StaffAccountResource]
     inlines = [RoleAssignmentInline]
     list_display = ["username", "real_name", "phone", "email", "masked_id", "is_staff", "is_active"]
-    search_fields = ["username", "real_name", "phone", "email"]
+    # The phone and ID number are encrypted: no substring search, an exact one (blind index).
+    search_fields = ["username", "real_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("real_name", "phone", "email", "id_number")}),
@@ -148,14 +152,14 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """Only the system admin sees (and so can post) the rights; the full ID number only the
-        roles of sees_full_identity (the user list is already cut to the office's scope)."""
+        roles of portal.scope.may_see_full_identity (the user list is already cut to the office's scope)."""
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
         out = []
         for name, options in fieldsets:
             fields = [f for f in options["fields"] if f not in PERMISSION_FIELDS]
-            if not sees_full_identity(request.user):
+            if not may_see_full_identity(request.user, obj):
                 fields = ["masked_id" if f == "id_number" else f for f in fields]
             out.append((name, {**options, "fields": tuple(fields)}))
         return out
@@ -164,7 +168,7 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += ["last_login", "date_joined"]
-            if not sees_full_identity(request.user):
+            if not may_see_full_identity(request.user, obj):
                 readonly.append("masked_id")
         return readonly
 
@@ -172,6 +176,13 @@ class UserAdmin(ScopedAdmin, ExportMixin, BaseUserAdmin):
         if request.user.is_superuser:
             return super().get_list_filter(request)
         return ["is_active"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            found |= queryset.filter(Q(phone=term) | Q(id_number=term))
+        return found, may_have_duplicates
 
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
@@ -221,9 +232,6 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def _system_admin(self, request) -> bool:
-        from portal.models import Role
-        from portal.roles import has_role
-
         return request.user.is_active and has_role(request.user, Role.SYSTEM_ADMIN)
 
     def has_module_permission(self, request):

@@ -7,6 +7,8 @@ operation and stays possible for the database owner.
 
 from __future__ import annotations
 
+from django.db import migrations
+
 
 def _sql(table: str, retention_days: int | None) -> tuple[str, str]:
     function = f"{table}_append_only"
@@ -38,8 +40,6 @@ CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table}
 
 def operation(table: str, *, retention_days: int | None = None):
     """A migration operation installing the trigger on PostgreSQL (nothing on SQLite)."""
-    from django.db import migrations
-
     forward, backward = _sql(table, retention_days)
 
     def apply(apps, schema_editor):

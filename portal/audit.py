@@ -16,6 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from portal.models import AuditLog
+from portal.signin import find_account
+
 logger = logging.getLogger(__name__)
 
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
@@ -40,8 +43,6 @@ def record(
     request=None,
 ) -> None:
     """Append one row. `obj`: a model instance (its type and pk are kept, nothing else)."""
-    from portal.models import AuditLog
-
     request = request if request is not None else _request.get()
     if user is None and request is not None:
         candidate = getattr(request, "user", None)
@@ -68,8 +69,6 @@ def record(
 
 def purge(*, days: int | None = None, now=None) -> int:
     """Delete rows older than AUDIT_RETENTION_DAYS (never fewer than 184 days)."""
-    from portal.models import AuditLog
-
     keep = max(days if days is not None else settings.AUDIT_RETENTION_DAYS, MIN_RETENTION_DAYS)
     cutoff = (now or timezone.now()) - timedelta(days=keep)
     deleted, _ = AuditLog.objects.filter(at__lt=cutoff).delete()
@@ -119,8 +118,6 @@ def on_signed_in(sender, request, user, **kwargs) -> None:
 
 def on_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     """The account is named only when the identifier names one; the typed text is not kept."""
-    from portal.signin import find_account
-
     account = find_account((credentials or {}).get("username"))
     record(
         "sign_in_failed",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from portal.models import Role
 from portal.notifications import unread_count
-from portal.roles import ordered_roles, role_codes
+from portal.roles import is_staff_member, ordered_roles, role_codes
 
 # (role, label, url name) in the order the menu shows them; later issues add entries here.
 NAVIGATION: list[tuple[str, str, str]] = [
@@ -50,9 +51,6 @@ def navigation(request):
         seen.add(url)
         items.append({"label": label, "url": url})
     role_labels = [Role(code).label for code in ordered_roles(codes)]
-    from django.conf import settings
-
-    from portal.roles import is_staff_member
 
     return {
         "nav_unread_messages": unread_count(user),

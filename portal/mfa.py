@@ -6,6 +6,9 @@ authenticator app and receives ten single-use recovery codes.
 
 from __future__ import annotations
 
+from base64 import b32encode
+from io import BytesIO
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -17,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
 
 from portal import audit
 from portal.roles import is_staff_member
@@ -121,10 +125,6 @@ def setup(request):
 @login_required
 def qr_code(request):
     """The set-up key as a QR code (SVG) for the authenticator app; only before confirmation."""
-    from io import BytesIO
-
-    from django_otp.qr import write_qrcode_image
-
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         raise Http404
@@ -134,8 +134,6 @@ def qr_code(request):
 
 
 def _base32(device) -> str:
-    from base64 import b32encode
-
     raw = b32encode(device.bin_key).decode()
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 

@@ -4,9 +4,20 @@ the session's idle and absolute limits."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
+import redis
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from portal.celery import app
+from portal.roles import is_staff_member
 
 
 class HealthCheckMiddleware:
@@ -34,8 +45,6 @@ class HealthCheckMiddleware:
 
 
 def health_checks() -> dict[str, str]:
-    from django.conf import settings
-
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -47,8 +56,6 @@ def health_checks() -> dict[str, str]:
         checks["redis"] = checks["celery"] = "in-process"
         return checks
     try:
-        import redis
-
         client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
         )
@@ -60,8 +67,6 @@ def health_checks() -> dict[str, str]:
         checks["celery"] = "down: no broker"
         return checks
     try:
-        from portal.celery import app
-
         replies = app.control.ping(timeout=settings.HEALTHZ_WORKER_TIMEOUT, limit=1)
         checks["celery"] = "ok" if replies else "down: no worker answered"
     except Exception as exc:
@@ -83,12 +88,6 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.contrib import messages
-        from django.contrib.auth import logout
-        from django.contrib.auth.views import redirect_to_login
-        from django.shortcuts import redirect
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
@@ -123,13 +122,6 @@ LAST_SEEN_KEY = "portal_last_seen_at"
 
 def password_expired(user) -> bool:
     """A staff account's password is older than STAFF_PASSWORD_DAYS."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from portal.roles import is_staff_member
-
     days = settings.STAFF_PASSWORD_DAYS
     if not days or not is_staff_member(user):
         return False
@@ -147,8 +139,6 @@ class PrivacyHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
         response = self.get_response(request)
         response["Cache-Control"] = "no-store, private"
         response["Pragma"] = "no-cache"

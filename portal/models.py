@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.crypto import BlindIndex, EncryptedChar, with_indexes
 from portal.identity import IdentityError, clean_credit_code, clean_id_number, mask_id_number
 
 
@@ -241,9 +242,16 @@ class User(AbstractUser):
     """A person who signs in. The ID number is stored here once and shown masked elsewhere."""
 
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, unique=True, null=True, blank=True)
+    # Encrypted at rest (portal/crypto.py); unique and looked up through the blind indexes.
+    phone = EncryptedChar(
+        _("手机号码"), max_length=20, null=True, blank=True, blind_index="phone_index"
+    )
+    phone_index = BlindIndex(source="phone", kind="phone", unique=True)
     email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedChar(
+        _("身份证号码"), max_length=18, null=True, blank=True, blind_index="id_number_index"
+    )
+    id_number_index = BlindIndex(source="id_number", kind="id_number", unique=True)
     password_changed_at = models.DateTimeField(
         _("密码修改时间"),
         default=timezone.now,
@@ -263,6 +271,12 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def save(self, *args, **kwargs):
+        # A saved ID number or phone carries its blind index with it.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_indexes(type(self), kwargs["update_fields"])
+        super().save(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return self.real_name or self.username
@@ -270,6 +284,24 @@ class User(AbstractUser):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    def validate_unique(self, exclude=None) -> None:
+        """Also the ID number and phone, unique through their blind indexes, with the message
+        their unique columns gave (具有 身份证号码 的 用户 已存在。)."""
+        errors: dict = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name in ("id_number", "phone"):
+            value = getattr(self, name)
+            if (exclude and name in exclude) or not value or name in errors:
+                continue
+            others = type(self)._default_manager.filter(**{name: value}).exclude(pk=self.pk)
+            if others.exists():
+                errors[name] = [self.unique_error_message(type(self), (name,))]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self) -> None:
         super().clean()
@@ -344,7 +376,7 @@ class RoleAssignment(models.Model):
         Union, verbose_name=_("工会"), null=True, blank=True, on_delete=models.PROTECT
     )
     # The authority whose staff (or, for unit roles, whose district's unit) this role is;
-    # derived from the scope on save (portal.scope.authority_of_scope), chosen for experts.
+    # derived from the scope on save (portal.authorities.authority_of_scope), chosen for experts.
     authority = models.ForeignKey(
         Authority,
         verbose_name=_("主管机构"),
@@ -384,7 +416,7 @@ class RoleAssignment(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.authority_id:
-            from portal.scope import authority_of_scope  # scope imports the models
+            from portal.authorities import authority_of_scope  # noqa: PLC0415  (it reads these models)
 
             self.authority = authority_of_scope(self)
         super().save(*args, **kwargs)
@@ -405,7 +437,7 @@ class RoleAssignment(models.Model):
         if self.role in (Role.DISTRICT_OFFICE, Role.FINANCE) and self.region_id:
             if self.region.kind not in (RegionKind.DISTRICT, RegionKind.CITY):
                 raise ValidationError({"region": _("区级角色须指定区或市。")})
-        from portal.scope import authority_of_scope  # scope imports the models
+        from portal.authorities import authority_of_scope  # noqa: PLC0415  (it reads these models)
 
         derived = authority_of_scope(self)
         if derived is not None and self.authority_id and self.authority_id != derived.pk:
@@ -414,94 +446,22 @@ class RoleAssignment(models.Model):
             raise ValidationError({"authority": _("评审专家须指定所属专家库的主管机构。")})
 
 
-class Message(models.Model):
-    """An in-app message (站内消息): every notice a user is sent, read or not.
+# The portal's records (messages, the outbox, the audit log) live in portal.records; they are
+# models of this app, imported here so Django registers them with the rest.
+from portal.records import AuditLog, Message, OutboxMessage  # noqa: E402
 
-    Written in the transaction of the change it reports (portal.notifications.notify), so a
-    rolled-back change leaves no message; mail and SMS follow after commit.
-    """
-
-    recipient = models.ForeignKey(
-        User, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="messages"
-    )
-    subject = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    link = models.CharField(_("链接"), max_length=300, blank=True)
-    sent_by_mail = models.BooleanField(_("已发邮件"), default=False)
-    sent_by_sms = models.BooleanField(_("已发短信"), default=False)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("站内消息")
-        verbose_name_plural = _("站内消息")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="message_unread")]
-
-    def __str__(self) -> str:
-        return self.subject
-
-
-class OutboxMessage(models.Model):
-    """A Celery task recorded in the same transaction as the change that needs it (the
-    transactional outbox, portal/outbox.py): sent after commit, or later by the relay when the
-    broker was down, so a committed change never loses its task and a rolled-back one never
-    sends one."""
-
-    task = models.CharField(_("任务"), max_length=100)
-    args = models.JSONField(_("参数"), default=list)
-    kwargs = models.JSONField(_("关键字参数"), default=dict)
-    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
-    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("待发送任务")
-        verbose_name_plural = _("待发送任务")
-        indexes = [
-            models.Index(fields=["id"], name="outbox_pending", condition=Q(sent_at__isnull=True))
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.task} #{self.pk}"
-
-
-class AuditLog(models.Model):
-    """The security log (MLPS 2.0 8.1.4.3 安全审计): sign-ins and failures, refusals, views of
-    full ID and bank-account numbers, exports, decisions, admin changes. Append-only in the
-    database (a PostgreSQL trigger refuses UPDATE, and DELETE of rows younger than 184 days).
-
-    No personal data in a row: the account by its id and user name, the object by its type and
-    id, the address; never an ID number, phone, account number or a typed identifier.
-    """
-
-    class Action(models.TextChoices):
-        SIGN_IN = "sign_in", _("登录")
-        SIGN_IN_FAILED = "sign_in_failed", _("登录失败")
-        SIGN_OUT = "sign_out", _("退出")
-        REFUSED = "refused", _("拒绝访问")
-        VIEW_FULL_ID = "view_full_id", _("查看完整身份证号")
-        VIEW_BANK_ACCOUNT = "view_bank_account", _("查看银行账号")
-        EXPORT = "export", _("导出/下载")
-        DECISION = "decision", _("办理/决定")
-        ADMIN_CHANGE = "admin_change", _("后台修改")
-
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    actor_id = models.BigIntegerField(_("用户ID"), null=True, blank=True, db_index=True)
-    actor = models.CharField(_("用户名"), max_length=150, blank=True)
-    address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
-    action = models.CharField(_("事件"), max_length=32, choices=Action.choices, db_index=True)
-    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
-    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
-    result = models.CharField(_("结果"), max_length=32, default="ok")
-    detail = models.CharField(_("说明"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("安全审计日志")
-        verbose_name_plural = _("安全审计日志")
-        ordering = ["-at", "-id"]
-        default_permissions = ("view",)
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor or '-'} {self.action}"
+__all__ = [
+    "STAFF_ROLES",
+    "AuditLog",
+    "Authority",
+    "Department",
+    "Message",
+    "OutboxMessage",
+    "Region",
+    "RegionKind",
+    "Role",
+    "RoleAssignment",
+    "Union",
+    "Unit",
+    "User",
+]

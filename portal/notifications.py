@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.models import Message, User
+from portal.outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,6 @@ def notify(
         for user in to.users
     )
     # Through the outbox: recorded with the change, sent after commit or once the broker is back.
-    from portal.outbox import enqueue
 
     params = {"subject": subject, "body": body.strip(), **(sms_params or {})}
     if to.mail:

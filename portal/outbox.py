@@ -12,10 +12,17 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import time
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+from portal.celery import app
+from portal.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +33,6 @@ HELD_BACK_MESSAGE = "操作已保存。后台任务队列暂时不可用，相�
 
 def enqueue(task: str, *args, **kwargs):
     """Record `task(*args, **kwargs)` in the current transaction; send it after commit."""
-    from portal.models import OutboxMessage
-
     message = OutboxMessage.objects.create(task=task, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: send(message.pk))
     return message
@@ -35,8 +40,6 @@ def enqueue(task: str, *args, **kwargs):
 
 def send(message_id: int) -> bool:
     """Send one pending message; True when the broker took it (or it ran in-process)."""
-    from portal.models import OutboxMessage
-
     message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
     if message is None:
         return True
@@ -44,9 +47,6 @@ def send(message_id: int) -> bool:
 
 
 def _publish(message) -> bool:
-    from portal.celery import app
-    from portal.models import OutboxMessage
-
     if message.task not in app.tasks:
         app.loader.import_default_modules()  # runs the lazy autodiscovery of the apps' tasks
     task = app.tasks[message.task]
@@ -77,8 +77,6 @@ def relay(*, limit: int = 500) -> tuple[int, int]:
     Returns (sent, still pending). Several relays at once never send one message twice at the
     same time (rows are locked, SKIP LOCKED).
     """
-    from portal.models import OutboxMessage
-
     sent = 0
     for _ in range(limit):
         with transaction.atomic():
@@ -112,8 +110,6 @@ class OutboxMessageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.contrib import messages
-
         token = _held_back.set(False)
         try:
             response = self.get_response(request)
@@ -155,11 +151,6 @@ def resume_stalled(*, stall_seconds: int | None = None, now=None) -> list[str]:
     them again through the outbox. Beat calls this every minute, so a killed worker's run is
     found and resumed within about three minutes. Both tasks are safe to run again.
     """
-    import time
-
-    from django.apps import apps
-    from django.core.cache import cache
-
     stall = stall_seconds if stall_seconds is not None else settings.WORK_STALL_SECONDS
     now = now if now is not None else time.time()
     resumed = []

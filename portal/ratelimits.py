@@ -7,14 +7,13 @@ filled in and a Chinese message, so nothing typed is lost.
 from __future__ import annotations
 
 from django.conf import settings
+from django_ratelimit.core import is_ratelimited
 
 MESSAGE = "提交过于频繁，请稍后再试（每个网络地址每小时最多提交{limit}次）。"
 
 
 def over_limit(request, *, group: str) -> bool:
     """Count this POST against `group`'s rate (settings.RATE_LIMITS) and say if it is over."""
-    from django_ratelimit.core import is_ratelimited
-
     rate = settings.RATE_LIMITS[group]
     if not rate:
         return False

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from portal import scope
 from portal.identity import IdentityError, clean_credit_code
 from portal.models import Department, Region, Role, RoleAssignment, Union, Unit, User
 
@@ -190,8 +191,6 @@ class UnitResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         """An office imports only units of its own district(s) (portal.scope), new or changed."""
-        from portal import scope  # scope registers itself once the apps are loaded
-
         user = kwargs.get("user")
         if user is None or user.is_superuser:
             return

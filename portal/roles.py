@@ -49,6 +49,7 @@ def is_staff_member(user: User) -> bool:
 
 
 def sees_full_identity(user: User) -> bool:
+    """The roles that see full ID numbers; decisions call portal.scope.may_see_full_identity."""
     return has_role(user, *FULL_IDENTITY_ROLES)
 
 

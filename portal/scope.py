@@ -28,9 +28,13 @@ from collections.abc import Callable
 
 import rules
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from portal.models import Authority, RegionKind, Role, RoleAssignment, Unit
-from portal.roles import assignments_of
+from portal.authorities import authority_of_region as authority_of_region  # re-exported
+from portal.authorities import authority_of_scope as authority_of_scope
+from portal.authorities import city_union_authority as city_union_authority
+from portal.models import Authority, Department, Region, Role, RoleAssignment, Union, Unit, User
+from portal.roles import assignments_of, sees_full_identity
 
 NOTHING = Q(pk__in=[])
 # Roles that act for an authority (its staff); unit and applicant roles act for themselves.
@@ -42,41 +46,6 @@ STAFF_ROLES = (
     Role.UNION_REVIEWER,
     Role.EXPERT,
 )
-
-
-def _district_of(region):
-    if region is None:
-        return None
-    if region.kind in (RegionKind.DISTRICT, RegionKind.CITY):
-        return region
-    return region.parent
-
-
-def authority_of_region(region) -> Authority | None:
-    """The authority serving this region's district (the city union for the city itself)."""
-    district = _district_of(region)
-    if district is None:
-        return None
-    return Authority.objects.filter(region=district).first()
-
-
-def city_union_authority() -> Authority | None:
-    return Authority.objects.filter(kind=Authority.Kind.CITY_UNION).first()
-
-
-def authority_of_scope(assignment: RoleAssignment) -> Authority | None:
-    """The authority a role assignment belongs to, from the organisation it is scoped to."""
-    if assignment.role in (Role.APPLICANT, Role.SYSTEM_ADMIN):
-        return None
-    if assignment.union_id:
-        return city_union_authority()
-    if assignment.department_id:
-        return authority_of_region(assignment.department.district)
-    if assignment.unit_id:
-        return authority_of_region(assignment.unit.tax_district)
-    if assignment.region_id:
-        return authority_of_region(assignment.region)
-    return None
 
 
 def is_system_admin(user) -> bool:
@@ -219,8 +188,6 @@ def may_change(user, obj) -> bool:
 
 
 def _register_portal() -> None:
-    from portal.models import Department, Region, Union, User
-
     def regions(user) -> Q:
         districts = region_ids_of(staff_authority_ids(user))
         if districts is None:
@@ -290,8 +257,6 @@ _register_portal()
 def pool_experts(ids: set[int] | None):
     """The experts of these authorities' pools (None: every expert); an expert of no pool (made
     before pools existed) is offered to every office."""
-    from portal.models import User
-
     experts = User.objects.filter(roles__role=Role.EXPERT)
     if ids is not None:
         experts = experts.filter(
@@ -321,8 +286,6 @@ def grant_refusal(*, by, assignment: RoleAssignment) -> str | None:
 
     Only the system admin manages office, finance and system-admin roles; an office grants roles
     only to other people and only inside its own authority."""
-    from django.utils.translation import gettext as _
-
     if is_system_admin(by):
         return None
     if assignment.role not in GRANTABLE_BY_OFFICE:
@@ -341,3 +304,35 @@ def grant_refusal(*, by, assignment: RoleAssignment) -> str | None:
     ):
         return _("只能在本机构范围内分配角色。")
     return None
+
+
+# --- who sees a full ID number -------------------------------------------------------------
+
+# app label.model name -> rule(user, subject) -> bool, for subjects whose holder a higher app
+# decides (subsidies registers its awards: the office managing the award and its finance).
+FullIdentityRule = Callable[[object, Model], bool]
+_FULL_IDENTITY_RULES: dict[str, FullIdentityRule] = {}
+
+
+def register_full_identity(model: type[Model], rule: FullIdentityRule) -> None:
+    _FULL_IDENTITY_RULES[model._meta.label_lower] = rule
+
+
+def may_see_full_identity(user, subject=None) -> bool:
+    """The one decision of who sees a full ID number (every page, PDF, batch and admin form).
+
+    `subject` is what the number belongs to: an application (its applicant sees their own), an
+    object of a model that registered its rule (`register_full_identity`: an award), or None /
+    anything else (a batch of many people, a user in the admin): the roles of
+    `portal.roles.FULL_IDENTITY_ROLES` (district office, finance, system admin). Everyone else
+    sees the number masked (`portal.identity.mask_id_number`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    meta = getattr(subject, "_meta", None)
+    rule = _FULL_IDENTITY_RULES.get(meta.label_lower) if meta is not None else None
+    if rule is not None:
+        return bool(rule(user, subject))
+    applicant_id = getattr(subject, "applicant_id", None)  # an application: its applicant
+    if applicant_id is not None and applicant_id == user.pk:
+        return True
+    return sees_full_identity(user)

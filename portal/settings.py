@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "subsidies",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,23 @@ EXPORT_FORMATS = [SafeXLSX]
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Personal data encrypted at rest (portal/crypto.py, django-fernet-encrypted-fields). Each of
+# FIELD_ENCRYPTION_KEYS (newest first) is combined with SECRET_KEY (and SECRET_KEY_FALLBACKS)
+# into a Fernet key: the first encrypts, every one decrypts; `manage.py rotate_field_keys`
+# re-encrypts with the first. BLIND_INDEX_KEY makes the HMAC blind indexes that look-ups and
+# uniqueness use; BLIND_INDEX_KEY_FALLBACKS are still tried by look-ups until the rotation.
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
+BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "").strip()
+BLIND_INDEX_KEY_FALLBACKS = envlist("BLIND_INDEX_KEY_FALLBACKS")
+if not DEBUG:
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [required("FIELD_ENCRYPTION_KEYS")]
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or required("BLIND_INDEX_KEY")
+# Development (DEBUG=1, the demo, the tests): a fixed key, logged as such when first used.
+FIELD_ENCRYPTION_DEVELOPMENT_KEYS = not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY)
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["dev-only-field-encryption-key"]
+BLIND_INDEX_KEY = BLIND_INDEX_KEY or "dev-only-blind-index-key"
+SALT_KEY = FIELD_ENCRYPTION_KEYS
 
 # The cache: Redis when REDIS_URL is set (shared by every web process: the rate limits count
 # across them), otherwise in-process memory for the zero-setup demo.

@@ -8,9 +8,16 @@ same person, so the identifier is normalised and resolved to the account before 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 from django.db.models import Q
+from django.forms.utils import ErrorDict
+from django.shortcuts import render
+
+from portal.forms import LoginForm
+from portal.middleware import LAST_SEEN_KEY, SIGNED_IN_KEY
+from portal.models import User
 
 _SPACE = re.compile(r"\s+", re.UNICODE)
 _MAINLAND_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
@@ -36,8 +43,6 @@ def normalise_identifier(raw: str | None) -> str:
 
 def find_account(identifier: str | None):
     """The account a sign-in identifier names (user name, phone or e-mail), or None."""
-    from portal.models import User
-
     login = normalise_identifier(identifier)
     if not login:
         return None
@@ -67,11 +72,6 @@ def lockout_response(request, original_response=None, credentials=None):
     A locked-out account is answered exactly like a wrong password so that the answer does not
     tell an attacker that the guessing has reached an existing account.
     """
-    from django.forms.utils import ErrorDict
-    from django.shortcuts import render
-
-    from portal.forms import LoginForm
-
     form = LoginForm(request, data=request.POST or None)
     # Validating the form again would authenticate again; set its errors by hand instead.
     form._errors = ErrorDict()
@@ -86,10 +86,6 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def start_session_clock(sender, request, user, **kwargs) -> None:
     """user_logged_in: the absolute and idle limits count from this sign-in."""
-    import time
-
-    from portal.middleware import LAST_SEEN_KEY, SIGNED_IN_KEY
-
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[SIGNED_IN_KEY] = now

@@ -6,6 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from portal import audit, outbox, sms
+
 
 @shared_task(
     name="portal.send_notification",
@@ -29,30 +31,23 @@ def ping() -> str:
     max_retries=5,
 )
 def send_text_message(phone: str, template: str, params: dict) -> int:
-    from portal.sms import SmsMessage, send_sms  # the backend is chosen when the task runs
-
-    return send_sms(SmsMessage(to=phone, template=template, params=params))
+    # the backend is chosen when the task runs (portal.sms.get_backend)
+    return sms.send_sms(sms.SmsMessage(to=phone, template=template, params=params))
 
 
 @shared_task(name="portal.relay_outbox")
 def relay_outbox() -> int:
     """Beat, every 30 s: send the tasks kept while the broker was down."""
-    from portal.outbox import relay
-
-    return relay()[0]
+    return outbox.relay()[0]
 
 
 @shared_task(name="portal.resume_stalled")
 def resume_stalled() -> list[str]:
     """Beat, every minute: queue again the runs and batches whose worker died."""
-    from portal.outbox import resume_stalled as resume
-
-    return resume()
+    return outbox.resume_stalled()
 
 
 @shared_task(name="portal.purge_audit_log")
 def purge_audit_log() -> int:
     """Daily: remove audit rows older than the retention (at least 184 days)."""
-    from portal.audit import purge
-
-    return purge()
+    return audit.purge()

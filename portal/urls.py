@@ -11,7 +11,7 @@ admin.site.site_title = "人才项目管理后台"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("robots.txt", views.robots),
     path(
         "accounts/login/",
@@ -54,11 +54,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("workbench/", views.workbench, name="workbench"),
     path("messages/", views.message_list, name="messages"),
     path("messages/<int:pk>/", views.message_open, name="message_open"),
     path("messages/read-all/", views.messages_read_all, name="messages_read_all"),
-    path("statistics/", views.statistics, name="statistics"),
     path("", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("subsidies/", include("subsidies.urls")),

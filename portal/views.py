@@ -1,4 +1,5 @@
-"""Pages every visitor and every role shares: home, registration, the workbench."""
+"""Pages every visitor shares: registration, messages, robots.txt (home, the workbench and the
+statistics read every app and live in `dashboards.views`)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,7 @@ from portal.forms import RegistrationForm
 from portal.identity import area_code_warning
 from portal.notifications import messages_of
 from portal.ratelimits import over_limit, refusal_message
-from portal.roles import assignments_of, ordered_roles, role_codes
 from portal.services import register_applicant
-from programmes.selectors import open_rounds
-
-
-@require_GET
-def home(request):
-    today = timezone.localdate()
-    return render(request, "portal/home.html", {"rounds": open_rounds(today), "today": today})
 
 
 def register(request):
@@ -56,69 +49,8 @@ def register_done(request):
     return render(request, "registration/register_done.html")
 
 
-@login_required
-def workbench(request):
-    """我的工作台: each role's panel; the panels of later stages plug in through `panels`."""
-    codes = ordered_roles(role_codes(request.user))
-    assignments = assignments_of(request.user)
-    today = timezone.localdate()
-    context = {
-        "role_codes": codes,
-        "assignments": assignments,
-        "rounds": open_rounds(today),
-        "panels": workbench_panels(request.user, codes),
-    }
-    return render(request, "portal/workbench.html", context)
-
-
-def workbench_panels(user, codes) -> list[dict]:
-    """Panels contributed by the apps, one per role the user holds."""
-    from portal.workbench import panels_for
-
-    return panels_for(user, codes)
-
-
 def robots(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
-
-
-@login_required
-def statistics(request):
-    """统计分析: the tables and charts of the user's scope, each table downloadable as xlsx."""
-    from django.core.exceptions import PermissionDenied
-
-    from portal import statistics as stats
-
-    scope = stats.scope_of(request.user)
-    if scope is None:
-        raise PermissionDenied("您的角色没有统计报表")
-    try:
-        round_id = int(request.GET.get("round") or 0) or None
-    except ValueError:
-        round_id = None
-    rounds, tables = stats.dashboard(scope, round_id=round_id, today=timezone.localdate())
-    download = request.GET.get("download")
-    if download:
-        table = next((t for t in tables if t["key"] == download), None)
-        if table is None:
-            raise PermissionDenied("没有这张统计表")
-        return _xlsx(table)
-    return render(
-        request,
-        "portal/statistics.html",
-        {"rounds": rounds, "tables": tables, "round_id": round_id},
-    )
-
-
-def _xlsx(table) -> HttpResponse:
-    from portal.xlsx import xlsx_response
-
-    return xlsx_response(
-        filename=f"statistics-{table['key']}.xlsx",
-        headers=table["columns"],
-        rows=table["rows"],
-        title=table["title"],
-    )
 
 
 def bare_ok(request):

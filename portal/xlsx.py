@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from import_export.formats.base_formats import XLSX
+from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,8 +54,6 @@ def workbook_bytes(
 
     `number_formats`: column index (1-based) -> Excel number format for the data rows.
     """
-    from openpyxl import Workbook
-
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(title)
@@ -69,8 +69,6 @@ def workbook_bytes(
 
 def xlsx_response(*, filename: str, **kwargs):
     """An HttpResponse downloading `workbook_bytes(**kwargs)` as `filename`."""
-    from django.http import HttpResponse
-
     response = HttpResponse(workbook_bytes(**kwargs), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -84,11 +85,11 @@ class ProgrammeVersionAdmin(ScopedAdmin, admin.ModelAdmin):
 
     def diff_view(self, request, old_id: int, new_id: int):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
-        old = get_object_or_404(ProgrammeVersion, pk=old_id)
-        new = get_object_or_404(ProgrammeVersion, pk=new_id, programme=old.programme)
+        # Only versions the office may open (another authority's answer 404, as the change page).
+        versions = self.get_queryset(request)
+        old = get_object_or_404(versions, pk=old_id)
+        new = get_object_or_404(versions, pk=new_id, programme=old.programme)
         lines = version_diff(old.data, new.data, old_label=str(old), new_label=str(new))
         context = {
             **self.admin_site.each_context(request),

@@ -9,7 +9,7 @@ class ProgrammesConfig(AppConfig):
     def ready(self):
         from portal.models import Role
         from portal.workbench import register_panel
-        from programmes import permissions  # noqa: F401  (registers the scopes)
+        from programmes import permissions  # noqa: F401 — registers the scopes on ready
         from programmes.panels import rules_panel
 
         register_panel(Role.DISTRICT_OFFICE, rules_panel)

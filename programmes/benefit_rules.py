@@ -1,9 +1,10 @@
 """The benefits, assessments and adjustments sections of a rule set (pydantic models).
 
-The shape is agreed in `docs/ruleset-benefits-contract.md`; the root model (`programmes/ruleset.py`)
-puts `BenefitRules` under `benefits`, a list of `AssessmentRule` under `assessments` and
-`AdjustmentRules` under `adjustments`, and calls `check_references` for what crosses sections.
-The pure schedule functions that read these models are in `subsidies/schedules.py`.
+The shape is agreed in `docs/ruleset-benefits-contract.md`; the root model
+(`programmes/ruleset/schema.py`) puts `BenefitRules` under `benefits`, a list of `AssessmentRule`
+under `assessments` and `AdjustmentRules` under `adjustments`, and calls `check_references` for
+what crosses sections. The pure schedule functions that read these models are in
+`programmes/schedules/` (re-exported by `subsidies.schedules`).
 
 Money is a `Decimal` with two places, written in YAML as a quoted string ("1000.00"); an integer
 is accepted, a float never is (1000.1 in binary is not 1000.10, and the ledger must balance).
@@ -46,12 +47,10 @@ ORGANISERS = (
 )
 STUDIO_LEVELS = ("city", "district")
 
-Payee = Literal["person", "unit"]
-FundingLine = Literal[
-    "talent_development_fund", "local_education_surcharge_fund", "union_fund", "other"
-]
-Result = Literal["pass", "fail", "excellent", "good"]
-Effect = Literal["stop_benefits", "revoke_title", "unit_loses_nomination", "cancel_funding", "none"]
+Payee = Literal[PAYEES]
+FundingLine = Literal[FUNDINGS]
+Result = Literal[RESULTS]
+Effect = Literal[EFFECTS]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
 
@@ -190,7 +189,7 @@ class OnEventSchedule(_Schedule):
     kind: Literal["on_event"]
     event: Literal["studio_established"]
     amount: PositiveMoney | None = None
-    amounts_by_level: dict[Literal["city", "district"], PositiveMoney] | None = None
+    amounts_by_level: dict[Literal[STUDIO_LEVELS], PositiveMoney] | None = None
     max_times: int = Field(default=1, ge=1)
     within_term: bool = False
 
@@ -321,16 +320,9 @@ class AssessmentRule(_Rule):
     """
 
     code: Code
-    kind: Literal["routine", "annual", "mid_term", "end_of_term", "tracking"]
+    kind: Literal[ASSESSMENT_KINDS]
     label: str = Field(min_length=1)
-    organiser: Literal[
-        "unit",
-        "industry_authority",
-        "street",
-        "district_office",
-        "third_party",
-        "talent_leading_group",
-    ]
+    organiser: Literal[ORGANISERS]
     due: DueRule
     results: Results
     effects: dict[Result, list[Effect]] = Field(default_factory=dict)

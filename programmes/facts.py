@@ -22,6 +22,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from programmes.retirement import RETIREMENT_CATEGORIES
+from programmes.vocab import UNIT_KINDS, UnitKind
+
 SKILL_LEVELS = (
     "senior_technician",
     "technician",
@@ -51,27 +54,6 @@ AWARD_LEVEL_LABELS = {
 }
 EMPLOYMENTS = ("employed", "freelance", "retired")
 POSITION_RANKS = ("none", "deputy_bureau_or_above", "head_of_centrally_managed_unit")
-UNIT_KINDS = (
-    "enterprise",
-    "public_institution",
-    "vocational_college",
-    "training_institution",
-    "industrial_park",
-    "industry_association",
-    "social_org",
-    "other",
-)
-UNIT_KIND_LABELS = {
-    "enterprise": "企业",
-    "public_institution": "事业单位",
-    "vocational_college": "职业院校",
-    "training_institution": "社会培训机构",
-    "industrial_park": "产业园区",
-    "industry_association": "行业协会",
-    "social_org": "社会团体",
-    "other": "其他",
-}
-RETIREMENT_CATEGORIES = ("male", "female_worker", "female_cadre")
 
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
@@ -101,23 +83,14 @@ class Award(_Facts):
     """An award or title: when, at which level, and what kind (codes the rule set defines)."""
 
     date: IsoDate
-    level: Literal["national", "provincial", "municipal", "district"]
+    level: Literal[AWARD_LEVELS]
     kind: Code
 
 
 class OrganisationFacts(_Facts):
     """For organisation and project applicants: the applying unit."""
 
-    kind: Literal[
-        "enterprise",
-        "public_institution",
-        "vocational_college",
-        "training_institution",
-        "industrial_park",
-        "industry_association",
-        "social_org",
-        "other",
-    ]
+    kind: UnitKind
     district: Code | None = None
     conditions: list[Code] | None = None
     via_competent_department: bool | None = None
@@ -132,44 +105,20 @@ class ApplicantFacts(_Facts):
 
     birth_date: IsoDate | None = None
     gender: Literal["male", "female"] | None = None
-    retirement_category: Literal["male", "female_worker", "female_cadre"] | None = None
-    skill_level: (
-        Literal[
-            "senior_technician",
-            "technician",
-            "senior_worker",
-            "intermediate_worker",
-            "junior_worker",
-            "none",
-        ]
-        | None
-    ) = None
+    retirement_category: Literal[RETIREMENT_CATEGORIES] | None = None
+    skill_level: Literal[SKILL_LEVELS] | None = None
     skill_equivalent_recognised: bool | None = None
     nationality: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     union_member: bool | None = None
-    employment: Literal["employed", "freelance", "retired"] | None = None
+    employment: Literal[EMPLOYMENTS] | None = None
     employer_district: Code | None = None
-    position_rank: (
-        Literal["none", "deputy_bureau_or_above", "head_of_centrally_managed_unit"] | None
-    ) = None
+    position_rank: Literal[POSITION_RANKS] | None = None
     front_line: bool | None = None
     professional_conditions: list[Code] | None = None
     awards: list[Award] | None = None
     local_craftsman_title: bool | None = None
     organisation: OrganisationFacts | None = None
-    unit_kind: (
-        Literal[
-            "enterprise",
-            "public_institution",
-            "vocational_college",
-            "training_institution",
-            "industrial_park",
-            "industry_association",
-            "social_org",
-            "other",
-        ]
-        | None
-    ) = None
+    unit_kind: UnitKind | None = None
     has_competent_department: bool | None = None
 
 

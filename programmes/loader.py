@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.db import transaction
 
@@ -46,10 +45,6 @@ def validate_files(paths: list[Path]) -> dict[Path, RuleSet]:
     if problems:
         raise RuleSetError("\n".join(problems), problems=[])
     return parsed
-
-
-def canonical_data(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def issuing_authority(names: list[str]):

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programmes.round_rules import round_problems
+from programmes.ruleset import parse_ruleset
+
 
 class Programme(models.Model):
     """A talent programme; its rules live in its versions."""
@@ -119,8 +122,6 @@ class ProgrammeVersion(models.Model):
         """The parsed rule set (programmes.ruleset.RuleSet), parsed once per process."""
         cached = getattr(self, "_ruleset", None)
         if cached is None:
-            from programmes.ruleset import parse_ruleset
-
             cached = parsed_ruleset(
                 self.pk, self.digest, lambda: parse_ruleset(self.data, source=self.source_file)
             )
@@ -199,8 +200,6 @@ class Round(models.Model):
             )
         if not (self.version_id and self.opens_on and self.closes_on and self.year):
             return
-        from programmes.rounds import round_problems
-
         others = (
             Round.objects.filter(version__programme=self.version.programme_id)
             .exclude(pk=self.pk)

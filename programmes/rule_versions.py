@@ -25,7 +25,14 @@ from django.utils import timezone
 from portal import audit, scope
 from programmes import rounds
 from programmes.models import Programme, ProgrammeVersion, Round
-from programmes.ruleset import RuleSet, RuleSetError, load_ruleset_text, ruleset_digest
+from programmes.ruleset import (
+    RuleSet,
+    RuleSetError,
+    load_ruleset_text,
+    load_strict_yaml,
+    read_strict_yaml,
+    ruleset_digest,
+)
 from programmes.ruleset_diff import Change, ruleset_diff
 from programmes.selectors import working_day_calendar
 from programmes.simulation import ScenarioError, parse_scenario, simulate
@@ -201,19 +208,29 @@ def _without_nulls(value):
     return value
 
 
+def _require_state(version: ProgrammeVersion, state: str, refusal: str) -> None:
+    if version.state != state:
+        raise RuleVersionError(f"{refusal}（该版本为“{version.get_state_display()}”）。")
+
+
+def _move(version: ProgrammeVersion, state: str, *, by, what: str, **stamps) -> ProgrammeVersion:
+    """Set the version's state and its stamps (who, when), with the audit row."""
+    version.state = state
+    for name, value in stamps.items():
+        setattr(version, name, value)
+    version.save(update_fields=["state", *stamps])
+    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版{what}")
+    return version
+
+
 @transaction.atomic
 def submit_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     """A draft goes to approval (草稿 → 待审核)."""
     version = _locked(version)
     if not may_manage(by, version.programme):
         raise RuleVersionError("您不能修改该项目的规则。")
-    if version.state != State.DRAFT:
-        raise RuleVersionError(f"只有草稿可以提交审核（该版本为“{version.get_state_display()}”）。")
-    version.state = State.PENDING
-    version.submitted_at = timezone.now()
-    version.save(update_fields=["state", "submitted_at"])
-    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版提交审核")
-    return version
+    _require_state(version, State.DRAFT, "只有草稿可以提交审核")
+    return _move(version, State.PENDING, by=by, what="提交审核", submitted_at=timezone.now())
 
 
 @transaction.atomic
@@ -222,18 +239,12 @@ def approve_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     version = _locked(version)
     if not is_programme_office(by, version.programme):
         raise RuleVersionError("只有本项目主管部门的经办人员可以审核规则版本。")
-    if version.state != State.PENDING:
-        raise RuleVersionError(
-            f"只有待审核的版本可以生效（该版本为“{version.get_state_display()}”）。"
-        )
+    _require_state(version, State.PENDING, "只有待审核的版本可以生效")
     if not may_approve(by, version):
         raise RuleVersionError("上传人不能审核自己上传的版本，请由本部门另一位经办人员审核。")
-    version.state = State.ACTIVE
-    version.approved_by = by
-    version.approved_at = timezone.now()
-    version.save(update_fields=["state", "approved_by", "approved_at"])
-    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版审核生效")
-    return version
+    return _move(
+        version, State.ACTIVE, by=by, what="审核生效", approved_by=by, approved_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -242,15 +253,8 @@ def retire_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     version = _locked(version)
     if not may_manage(by, version.programme):
         raise RuleVersionError("您不能修改该项目的规则。")
-    if version.state != State.ACTIVE:
-        raise RuleVersionError(
-            f"只有生效的版本可以停用（该版本为“{version.get_state_display()}”）。"
-        )
-    version.state = State.RETIRED
-    version.retired_at = timezone.now()
-    version.save(update_fields=["state", "retired_at"])
-    audit.record("decision", user=by, obj=version, detail=f"规则第{version.number}版停用")
-    return version
+    _require_state(version, State.ACTIVE, "只有生效的版本可以停用")
+    return _move(version, State.RETIRED, by=by, what="停用", retired_at=timezone.now())
 
 
 @transaction.atomic
@@ -312,7 +316,8 @@ def _scenario_texts(version: ProgrammeVersion) -> list[tuple[str, str]]:
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         try:
-            data = yaml.safe_load(text)
+            # a file with a repeated key is still listed: its trial fails with the key's line
+            data = read_strict_yaml(text).data
         except (yaml.YAMLError, ValueError):
             continue
         if isinstance(data, dict) and data.get("programme") == code:
@@ -364,7 +369,7 @@ def try_scenarios(version: ProgrammeVersion) -> list[Trial]:
     trials = []
     for name, text in _scenario_texts(version):
         try:
-            scenario = parse_scenario(yaml.safe_load(text))
+            scenario = parse_scenario(load_strict_yaml(text))
             after = simulate(scenario, version.ruleset, calendar, version=version.number)
         except (ScenarioError, RuleSetError, yaml.YAMLError, ValueError) as exc:
             trials.append(Trial(name, "failed", (str(exc),)))

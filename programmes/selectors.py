@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from portal import scope
 from portal.models import Region, RegionKind, Unit
-from programmes.models import Round
+from programmes.calendar import CalendarOverrides, WorkingDayCalendar
+from programmes.models import CalendarDay, CalendarYear, Round
 
 
 def open_rounds(on: date):
@@ -20,20 +21,8 @@ def open_rounds(on: date):
     )
 
 
-def current_rounds():
-    """Rounds that are open or under review (not drafts, not closed)."""
-    return (
-        Round.objects.filter(status__in=[Round.Status.OPEN, Round.Status.REVIEW])
-        .select_related("version__programme")
-        .order_by("-opens_on")
-    )
-
-
 def calendar_overrides():
     """The days staff entered (holidays and adjusted working days), for the pure calendar."""
-    from programmes.calendar import CalendarOverrides
-    from programmes.models import CalendarDay, CalendarYear
-
     years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
     days = {
         day: kind == CalendarDay.Kind.WORKDAY
@@ -43,32 +32,30 @@ def calendar_overrides():
 
 
 def working_day_calendar():
-    from programmes.calendar import WorkingDayCalendar
-
     return WorkingDayCalendar(calendar_overrides())
 
 
 UNIT_CHOICES_LIMIT = 50
 
 
-def _districts(round_) -> set[int]:
-    authority_id = round_.version.programme.authority_id
+def _districts(round) -> set[int]:
+    authority_id = round.version.programme.authority_id
     return scope.region_ids_of({authority_id} if authority_id else set()) or set()
 
 
-def programme_units(round_, *, query: str = ""):
+def programme_units(round, *, query: str = ""):
     """The units that may apply in the round: those of its programme's district (the city union's
     programme: every unit of the city), matching `query` (name or credit code)."""
-    authority_id = round_.version.programme.authority_id
+    authority_id = round.version.programme.authority_id
     units = Unit.objects.filter(scope.unit_q({authority_id} if authority_id else set()))
     if query:
         units = units.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
     return units.order_by("name")
 
 
-def programme_streets(round_):
+def programme_streets(round):
     """The streets, towns and zones of the round's programme's district(s)."""
-    districts = _districts(round_)
+    districts = _districts(round)
     return (
         Region.objects.filter(kind__in=[RegionKind.STREET, RegionKind.TOWN, RegionKind.ZONE])
         .filter(Q(parent_id__in=districts) | Q(parent__parent_id__in=districts))

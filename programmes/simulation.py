@@ -11,14 +11,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from programmes import paths
+from programmes import paths, schedules
+from programmes.benefit_rules import ASSESSMENT_KINDS
+from programmes.benefit_rules import RESULTS as ASSESSMENT_RESULTS
 from programmes.calendar import UnknownCalendarYear, WorkingDayCalendar
 from programmes.eligibility import assess
 from programmes.facts import ApplicantFacts, parse_facts
 from programmes.retirement import retirement_date
-from subsidies import schedules
+from programmes.vocab import CHANNELS
 
-CHANNELS = ("unit", "expert_or_group", "self", "union", "social_org")
 RETIREMENT_CHECKS = {"years_to_retirement", "not_retired", "legal_working_age"}
 
 # event -> (required fields, optional fields)
@@ -34,8 +35,6 @@ EVENT_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "revoked": ({"reason"}, set()),
     "left_post": (set(), {"reason"}),
 }
-ASSESSMENT_KINDS = {"routine", "annual", "mid_term", "end_of_term", "tracking"}
-ASSESSMENT_RESULTS = {"pass", "fail", "excellent", "good"}
 
 
 class ScenarioError(ValueError):

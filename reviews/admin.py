@@ -11,8 +11,15 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from openpyxl import load_workbook
 
+from applications.models import Application
 from portal.admin_scope import ScopedAdmin, ScopedInline
+from reviews import (
+    application_admin,  # noqa: F401  (the review's ApplicationAdmin, registered)
+    services,
+)
+from reviews.credit_import import parse_rows
 from reviews.models import (
     CreditCheck,
     ExpertProfile,
@@ -78,12 +85,6 @@ class CreditCheckAdmin(ScopedAdmin, ReadOnlyAdmin):
 
     def import_view(self, request):
         """Import results from xlsx; each row goes through record_credit_check."""
-        from openpyxl import load_workbook
-
-        from applications.models import Application
-        from reviews import services
-        from reviews.credit_import import parse_rows
-
         form = CreditImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -10,6 +10,7 @@ class ReviewsConfig(AppConfig):
         from portal.models import Role
         from portal.workbench import register_panel
         from reviews import (  # noqa: F401  (registers the rules)
+            application_hooks,
             panels,
             permissions,
             requirements,
@@ -17,6 +18,7 @@ class ReviewsConfig(AppConfig):
         )
 
         requirements.register()
+        application_hooks.register()  # the review's side of the declaration (applications.hooks)
 
         for role in (
             Role.STREET_REVIEWER,

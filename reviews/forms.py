@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from portal.scope import pool_experts
 from reviews.services import OUTCOME_LABELS
 
 REASON_ROWS = 5
@@ -214,8 +217,6 @@ class AssignForm(forms.Form):
     )
 
     def __init__(self, *args, authority_ids=None, **kwargs):
-        from portal.scope import pool_experts  # forms are loaded before the scope registry
-
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = pool_experts(authority_ids)
         self.fields["expert"].label_from_instance = lambda u: u.display_name
@@ -307,10 +308,6 @@ class ObjectionForm(forms.Form):
 
     def clean_contact(self) -> str:
         """A telephone number (mobile or landline) or an e-mail address the office can use."""
-        import re
-
-        from django.core.validators import validate_email
-
         contact = self.cleaned_data["contact"].strip()
         digits = re.sub(r"[\s()（）-]", "", contact)
         if re.fullmatch(r"(\+?86)?1[3-9]\d{9}|0\d{9,11}|\d{7,8}", digits):

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from reviews.models import Assignment
+from reviews.selectors import office_rounds, queue_for
+
 
 def queue_panel(user) -> dict:
-    from reviews.selectors import queue_for
-
     count = queue_for(user).count()
     return {"links": [(f"待审核（{count}）", reverse("reviews:queue"))]}
 
 
 def office_panel(user) -> dict:
-    from reviews.selectors import office_rounds
-
     rounds = office_rounds(user)
     if not rounds:
         return {}
@@ -29,8 +28,6 @@ def office_panel(user) -> dict:
 
 
 def expert_panel(user) -> dict:
-    from reviews.models import Assignment
-
     waiting = (
         Assignment.objects.filter(expert=user, status=Assignment.Status.ASSIGNED)
         .exclude(sheet__submitted_at__isnull=False)

@@ -9,14 +9,31 @@ from __future__ import annotations
 import rules
 from django.db.models import Q
 
+from applications.declaration import UNIT_KIND_FACT
 from applications.models import Application, ApplicationEvent, Attachment, PdfBatch
-from applications.services import ruleset_of
+from applications.permissions import sent_to_unit_q
 from portal import scope
 from portal.models import Role
 from portal.roles import assignments_of, has_role
 from reviews import workflow
+from reviews.models import (
+    Assignment,
+    CreditCheck,
+    ExpertProfile,
+    Naming,
+    Objection,
+    Panel,
+    Publicity,
+    TieDecision,
+)
+from reviews.scopes import admin_scope_q
 
-__all__ = ["ruleset_of"]  # re-exported: reviews' modules import it from here
+
+def ruleset_of(application):
+    """The application's parsed rule set (its round's version). The same one-liner as
+    applications.services.ruleset_of, kept here so that review does not import the declaration
+    side's services, which start the review (that import made a cycle)."""
+    return application.round.version.ruleset
 
 
 def programme_district(application) -> str:
@@ -116,8 +133,6 @@ def may_decide(user, application) -> bool:
 def is_assigned_expert(user, application) -> bool:
     if application is None or not has_role(user, Role.EXPERT):
         return False
-    from reviews.models import Assignment
-
     return Assignment.objects.filter(
         application=application, expert=user, status=Assignment.Status.ASSIGNED
     ).exists()
@@ -150,8 +165,6 @@ def is_organiser(user, application) -> bool:
 def route_of(application) -> workflow.Route:
     unit = application.unit if application.unit_id else None
     via_department = bool(application.department_id or (unit and unit.department_id))
-    from applications.declaration import UNIT_KIND_FACT
-
     return workflow.Route(
         channel=application.channel,
         # the fact's vocabulary (programmes.facts.UNIT_KINDS), which the rule sets route by
@@ -173,9 +186,6 @@ def applications_q(user):
     """Q over Application: what the user may open (the same people as can_view): the organising
     office, the staff at the stages of its path in their scope, the applicant, the unit's HR
     once the application was sent to the unit."""
-    from applications.permissions import sent_to_unit_q
-    from reviews.selectors import admin_scope_q  # selectors import this module
-
     staff = admin_scope_q(user)
     units = [a.unit_id for a in assignments_of(user) if a.role == Role.UNIT_HR and a.unit_id]
     found = Q(applicant_id=user.pk)
@@ -187,16 +197,6 @@ def applications_q(user):
 
 
 def _register() -> None:
-    from reviews.models import (  # reviews.models is loaded once the app registry is ready
-        CreditCheck,
-        ExpertProfile,
-        Naming,
-        Objection,
-        Panel,
-        Publicity,
-        TieDecision,
-    )
-
     nothing = lambda user: scope.NOTHING  # noqa: E731
 
     def office(field):

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from applications import gate
 from applications.models import Application
+from programmes.paths import publicity_end
+from programmes.selectors import working_day_calendar
 from reviews import workflow
+from reviews.models import Assignment, CreditCheck, Objection, Publicity, StageRanking
+from reviews.permissions import route_of
 
 EXPERT_KINDS = workflow.EXPERT_KINDS
 APPROVAL_KINDS = ("group_approval", "final_approval")
@@ -19,8 +23,6 @@ def expert_work_done(application: Application, leaving: gate.Leaving) -> str | N
     """Expert stages: the panel's submitted sheets (as many as the rule set asks; where it is
     silent, every assigned expert who has not recused, and at least one), and the stage closed
     with its ranking (quota cut line, ties decided)."""
-    from reviews.models import Assignment, StageRanking
-
     stage = leaving.stage
     assigned = Assignment.objects.filter(
         application=application, panel__stage=stage.code, status=Assignment.Status.ASSIGNED
@@ -41,8 +43,6 @@ def expert_work_done(application: Application, leaving: gate.Leaving) -> str | N
 
 def credit_recorded(application: Application, leaving: gate.Leaving) -> str | None:
     """Credit check: a credit result recorded, and it is a pass (上海工匠: 公共信用核查)."""
-    from reviews.models import CreditCheck
-
     latest = CreditCheck.objects.filter(application=application).order_by("-checked_at").first()
     if latest is None:
         return "信用核查未完成：尚未记录该人选的信用核查结果"
@@ -54,10 +54,6 @@ def credit_recorded(application: Application, leaving: gate.Leaving) -> str | No
 def publicity_held(application: Application, leaving: gate.Leaving) -> str | None:
     """Publicity: a publicity of its full length ended, every objection resolved, none upheld
     against this candidate (沪松人社规〔2024〕1号 四(三); 市中政办字〔2020〕33号 第九条(四))."""
-    from programmes.paths import publicity_end
-    from programmes.selectors import working_day_calendar
-    from reviews.models import Objection, Publicity
-
     stage = leaving.stage
     publicity = Publicity.objects.filter(
         round=application.round_id, stage=stage.code, applications=application
@@ -93,8 +89,6 @@ def meeting_recorded(application: Application, leaving: gate.Leaving) -> str | N
 
 def earlier_stages_passed(application: Application, leaving: gate.Leaving) -> str | None:
     """Naming: every earlier stage of the application's path passed."""
-    from reviews.permissions import route_of
-
     path = workflow.path(leaving.ruleset.workflow, route_of(application))
     passed = set(application.events.filter(action="passed").values_list("from_stage", flat=True))
     missing = [

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from portal import scope
+from portal.models import Authority
 from portal.resources import NameForeignKeyWidget
 from reviews.models import ExpertProfile
 
@@ -63,11 +66,6 @@ class ExpertProfileResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         """An office imports experts into its own authority's pool, never another's."""
-        from django.core.exceptions import ValidationError
-
-        from portal import scope  # registered once the apps are loaded
-        from portal.models import Authority
-
         user = kwargs.get("user")
         if user is None or user.is_superuser:
             return

@@ -9,7 +9,10 @@ class SubsidiesConfig(AppConfig):
     def ready(self):
         from portal.models import Role
         from portal.workbench import register_panel
-        from subsidies import panels, permissions  # noqa: F401  (registers the rules)
+        from reviews.hooks import on_named
+        from subsidies import panels, permissions, services  # noqa: F401  (registers the rules)
+
+        on_named(services.create_award)  # naming (reviews) creates the award in its transaction
 
         register_panel(Role.DISTRICT_OFFICE, panels.office_panel)
         register_panel(Role.UNION_REVIEWER, panels.union_office_panel)

@@ -8,8 +8,13 @@ once. Rows are never deleted; money paid and then ordered back is a recovery row
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from applications.declaration import clean_bank_account
+from portal.crypto import EncryptedChar
+from portal.identity import clean_id_number
 
 
 class Funding(models.TextChoices):
@@ -70,11 +75,13 @@ class Award(models.Model):
     # The person paid (收款人) as the rule set names them: the applicant, or for a project the
     # leader named in the declaration (青人社〔2020〕54号 五(一)2), never an organisation's login.
     person_name = models.CharField(_("收款人姓名"), max_length=60, blank=True, default="")
-    person_id_number = models.CharField(_("收款人身份证号"), max_length=18, blank=True, default="")
+    # The payee's ID number and the accounts are encrypted at rest (portal/crypto.py); nothing
+    # looks an award up by them.
+    person_id_number = EncryptedChar(_("收款人身份证号"), max_length=18, blank=True, default="")
     person_bank = models.CharField(_("个人开户银行"), max_length=100, blank=True)
-    person_account = models.CharField(_("个人账号"), max_length=40, blank=True)
+    person_account = EncryptedChar(_("个人账号"), max_length=40, blank=True)
     unit_bank = models.CharField(_("单位开户银行"), max_length=100, blank=True)
-    unit_account = models.CharField(_("单位账号"), max_length=40, blank=True)
+    unit_account = EncryptedChar(_("单位账号"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("命名与待遇")
@@ -88,11 +95,6 @@ class Award(models.Model):
     def clean(self):
         """The payee's ID number and accounts as typed in the admin: checked, errors by field."""
         # Checks owned by the lower layers (portal's ID numbers, the declaration's accounts).
-        from django.core.exceptions import ValidationError
-
-        from applications.declaration import clean_bank_account
-        from portal.identity import clean_id_number
-
         errors = {}
         if self.person_id_number:
             try:

@@ -7,13 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from subsidies import selectors
-from subsidies.models import PaymentBatch
+from subsidies.models import Award, PaymentBatch
+from subsidies.permissions import office_ids
 
 
 def union_office_panel(user) -> dict | None:
     """The city union organises the craftsman round: its awards, as an office sees them."""
-    from subsidies.permissions import office_ids
-
     if not office_ids(user):
         return None  # a district or industry union reviews, it does not name
     panel = office_panel(user)
@@ -91,8 +90,6 @@ def finance_panel(user) -> dict:
 
 def awardee_panel(user) -> dict:
     """The person named sees their awards' statements."""
-    from subsidies.models import Award
-
     awards = Award.objects.filter(person=user).select_related("ruleset_version__programme")
     return {
         "items": [

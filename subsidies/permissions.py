@@ -14,6 +14,7 @@ import rules
 from django.db.models import Q
 
 from portal import scope
+from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 
 
 def office_ids(user):
@@ -96,6 +97,8 @@ may_approve_batches = is_finance
 # Recovery claims: the office of the award's district confirms, its finance approves.
 may_confirm_recovery = is_office_of
 may_approve_recovery = is_finance_of
+# The award's ID number in full: the office managing it and its finance (portal.scope decides).
+may_see_award_identity = is_office_of | is_finance_of
 
 rules.add_perm("subsidies.view_award_statement", may_view_award)
 rules.add_perm("subsidies.manage_award", may_manage_award)
@@ -122,8 +125,9 @@ def office_awards_q(user, prefix: str = "") -> Q:
 
 
 def _register() -> None:
-    from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
-
+    scope.register_full_identity(Award, lambda user, award: may_see_award_identity(user, award))
+    # the payroll (page and xlsx) in full to those who see the batch: its finance and office
+    scope.register_full_identity(PaymentBatch, lambda user, batch: sees_batch(user, batch))
     register = scope.register
     register(Award, view=lambda u: awards_q(u), change=lambda u: office_awards_q(u))
     register(AwardEvent, view=lambda u: awards_q(u, "award__"), change=lambda u: scope.NOTHING)

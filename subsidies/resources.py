@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from portal import scope
 from portal.resources import ChoiceLabelWidget
 from subsidies.models import Assessment, Award, Funding, Payment, PaymentBatch
 
@@ -56,10 +58,6 @@ class AwardResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         """An office updates only its own authority's awards (portal.scope)."""
-        from django.core.exceptions import ValidationError
-
-        from portal import scope  # registered once the apps are loaded
-
         user = kwargs.get("user")
         if user is None or user.is_superuser:
             return

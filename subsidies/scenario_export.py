@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from applications.declaration import facts_from_data
+from programmes.facts import parse_facts
 from subsidies import ledger
 from subsidies.models import Award, PaymentRun
 
@@ -41,8 +43,6 @@ def _applicant(award: Award) -> dict:
     if application is None:
         return {}
     # Declaration reading lives in applications (a lower layer): imported where it is needed.
-    from applications.declaration import facts_from_data
-    from programmes.facts import parse_facts
 
     facts = facts_from_data(award.ruleset_version.ruleset, application.data, unit=award.unit)
     try:

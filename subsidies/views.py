@@ -19,6 +19,9 @@ from django.views.decorators.http import require_POST
 
 from portal import audit
 from portal.identity import mask_account, mask_id_number
+from portal.models import Authority
+from portal.scope import may_see_full_identity
+from portal.xlsx import xlsx_response
 from subsidies import forms, selectors, services
 from subsidies.batch_payees import (  # noqa: F401  (payee_of: its old home)
     months_note,
@@ -37,6 +40,7 @@ from subsidies.permissions import (
     may_manage_award,
     may_view_award,
     may_view_batches,
+    office_ids,
 )
 
 PAGE_SIZE = 50
@@ -95,9 +99,10 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
     """The award's statement: the ledger, what comes next, assessments, the audit trail."""
     award = _award(request.user, pk)
     manage = may_manage_award(request.user, award)
+    full = may_see_full_identity(request.user, award)
     statement = selectors.statement(award, today=timezone.localdate())
     ruleset = award.ruleset_version.ruleset
-    if manage and (award.person_account or award.unit_account):
+    if full and (award.person_account or award.unit_account):
         audit.record("view_bank_account", obj=award)
     return render(
         request,
@@ -107,10 +112,12 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "statement": statement,
             "manage": manage,
             "forms": _action_forms(award, bound) if manage else {},
-            # the office sees the payee's accounts in full; finance masked (in full only in
-            # the payroll sheet of an approved batch, issue 17)
-            "full_identity": manage or is_finance_of(request.user, award),
-            "accounts": _accounts(award, full=manage),
+            # the payee's ID number and accounts in full to the office managing the award
+            # (portal.scope.may_see_full_identity); finance reads them masked here, in full in
+            # the payroll sheet of an approved batch (issue 17)
+            "full_identity": full,
+            "shows_accounts": full or is_finance_of(request.user, award),
+            "accounts": _accounts(award, full=full),
             "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
@@ -127,7 +134,7 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
 @login_required
 def award_pdf(request, pk: int):
     """The award's statement as a PDF (the same people as the page)."""
-    from applications.pdf import render_pdf
+    from applications.pdf import render_pdf  # noqa: PLC0415  (the PDF engine loads only when a PDF is asked for)
 
     award = _award(request.user, pk)
     today = timezone.localdate()
@@ -146,7 +153,7 @@ def _id_number(user, award) -> str:
     number = award.person_id_number or (award.person.id_number if award.person else "") or ""
     if not number:
         return ""
-    if may_manage_award(user, award):
+    if may_see_full_identity(user, award):
         audit.record("view_full_id", user=user, obj=award)
         return number
     return mask_id_number(number)
@@ -334,9 +341,6 @@ def runs(request):
 
 def _own_authority(user):
     """The authority an office's run covers (None, every authority, for the system admin)."""
-    from portal.models import Authority
-    from subsidies.permissions import office_ids
-
     ids = office_ids(user)
     return None if ids is None else Authority.objects.filter(pk__in=ids).order_by("pk").first()
 
@@ -458,16 +462,15 @@ PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号",
 def batch_export(request, pk: int):
     """The payroll sheet (xlsx) with full ID and account numbers, one line per payee with the
     months it covers: finance and the office only, once the batch is approved."""
-    from portal.xlsx import xlsx_response
-
     batch = _batch(request.user, pk)
     if batch.status == PaymentBatch.Status.DRAFT:
         raise Http404  # a draft batch is not paid from: its payroll sheet is not offered
     funding = str(Funding(batch.funding).label)
+    full_identity = may_see_full_identity(request.user, batch)
     rows = [
         [
             line.name,
-            line.id_number,
+            line.id_number if full_identity else line.masked_id_number,
             line.unit,
             line.bank,
             line.account,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from subsidies import periods
 from subsidies.reconciliation import RECOVERY_PREFIX
-from subsidies.services import OTHER_BENEFITS, OTHER_TITLES
+from subsidies.services import OTHER_BENEFITS, OTHER_TITLES, adjustment_reasons
 
 register = template.Library()
 
@@ -100,8 +100,6 @@ def event_summary(event, award) -> str:
         if fields.get("after_rectification"):
             parts.append(str(_("整改后")))
     if "reason" in fields:
-        from subsidies.services import adjustment_reasons  # the award's own rule set
-
         reasons = adjustment_reasons(award, event.kind)
         code = fields["reason"]
         parts.append(str(reasons.get(code) or (_("其他原因") if code == "other" else code)))

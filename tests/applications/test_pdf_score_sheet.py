@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from applications.demo_data import demo_form_data
-from applications.pdf import (
+from reviews.score_sheet_pdf import (
     NoScoreSheet,
     demo_scores,
     header_values_of,
@@ -81,9 +81,9 @@ def test_render_form_sheet_option(tmp_path):
 def test_an_experts_filled_sheet_from_the_review(db, persona, tmp_path):
     from django.utils import timezone
 
-    from applications.pdf import render_expert_sheet_pdf
     from portal.models import Region
     from reviews.models import Assignment, Panel, ScoreRow, ScoreSheet
+    from reviews.score_sheet_pdf import render_expert_sheet_pdf
     from tests.applications.test_pdf import make_application
 
     application = make_application(

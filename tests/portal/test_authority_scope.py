@@ -700,3 +700,14 @@ def test_the_city_unions_workbench_leads_to_its_awards_a_district_unions_does_no
     assert 'href="/subsidies/"' in page and 'href="/admin/"' in page
     page = as_user("zhou_union").get("/workbench/").content.decode()
     assert 'href="/subsidies/"' not in page and 'href="/admin/"' not in page
+
+
+@pytest.mark.unit
+def test_the_authority_module_names_the_models_choice_values():
+    """portal.authorities may not import portal.models (the models call it): its values match."""
+    from portal import authorities
+    from portal.models import Authority, RegionKind, Role
+
+    assert set(authorities.DISTRICT_LEVEL_KINDS) == {RegionKind.DISTRICT, RegionKind.CITY}
+    assert set(authorities.UNSCOPED_ROLES) == {Role.APPLICANT, Role.SYSTEM_ADMIN}
+    assert authorities.CITY_UNION_KIND == Authority.Kind.CITY_UNION

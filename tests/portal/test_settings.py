@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "rencai.example.gov.cn",
     "DATABASE_URL": "postgres://portal:secret@db:5432/portal",
     "REDIS_URL": "redis://redis:6379/0",
+    "FIELD_ENCRYPTION_KEYS": "field-key-2026-" + "f" * 40,
+    "BLIND_INDEX_KEY": "blind-index-key-" + "b" * 40,
 }
 
 

@@ -130,6 +130,32 @@ def test_a_copy_is_compared_in_words_and_its_payment_scenarios_marked_changed(lo
     assert not [t for t in trials.values() if t.status == "failed"]
 
 
+def test_an_uploaded_scenario_with_a_key_given_twice_fails_its_trial_with_the_line(loaded, persona):
+    text = songjiang_text().replace(
+        "  name_en: Songjiang District Chief Technician",
+        "  name_en: Songjiang District Chief Technician (trial)",
+        1,
+    )
+    scenario = (
+        "programme: songjiang-chief-technician\n"
+        "applied_on: 2024-05-10\n"
+        "channel: unit\n"
+        "channel: self\n"
+        "applicant: {birth_date: 1970-03-15, retirement_category: male}\n"
+        "until: 2025-12-31\n"
+    )
+    draft = service.upload_version(
+        programme=loaded,
+        text=text,
+        by=persona("chen_office"),
+        source_name="trial.yaml",
+        scenarios=[{"name": "twice.yaml", "text": scenario}],
+    )
+    trial = next(t for t in service.try_scenarios(draft) if t.name == "twice.yaml")
+    assert trial.status == "failed"
+    assert trial.changes == ("键“channel”重复（第4行）",)
+
+
 def test_four_eyes_then_new_rounds_use_the_new_version_and_open_rounds_keep_theirs(
     loaded, persona, second_office
 ):

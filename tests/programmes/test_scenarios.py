@@ -211,3 +211,23 @@ def test_impossible_dates_quoted_or_not_exit_2_with_a_chinese_message(tmp_path, 
     assert result.stdout == ""
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_scenario_with_a_key_given_twice_is_refused_with_its_line(tmp_path, loaded):
+    """Scenario files are read with the rule sets' strict loader: plain YAML would keep the
+    second `until` silently and run the scenario over another period."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "programme: songjiang-chief-technician\n"
+        "applied_on: 2024-05-10\n"
+        "applicant: {birth_date: 1970-03-15, retirement_category: male}\n"
+        "until: 2025-12-31\n"
+        "until: 2026-12-31\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command("simulate", str(path), "--format", "json", stdout=out)
+    assert info.value.returncode == 2
+    assert "键“until”重复（第5行）" in str(info.value)
+    assert out.getvalue() == ""

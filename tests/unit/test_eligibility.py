@@ -1,4 +1,4 @@
-"""Eligibility checks (programmes/eligibility.py) and applicant facts (programmes/facts.py).
+"""Eligibility checks (programmes/eligibility/) and applicant facts (programmes/facts.py).
 
 Every registered check is run three ways (pass, a violation under `warn` and under `fail`) and
 with its facts missing; then the edges the texts draw: exactly three years before retirement,

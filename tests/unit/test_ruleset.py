@@ -1,4 +1,4 @@
-"""The rule-set schema (programmes/ruleset.py), the five rule-set files, and the coverage listing.
+"""The rule-set schema (programmes/ruleset/), the five rule-set files, and the coverage listing.
 
 Pure: no Django, no database. Invalid files are made by changing one thing in a copy of a real
 rule set, so each test shows exactly which problem gives which path.

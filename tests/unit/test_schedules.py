@@ -1,4 +1,5 @@
-"""Benefit schedules, assessments and award state (subsidies/schedules.py) and their rule models.
+"""Benefit schedules, assessments and award state (programmes/schedules/, imported through
+subsidies.schedules) and their rule models.
 
 The rule data is written here as Python dicts, in the shape of docs/ruleset-benefits-contract.md,
 so these tests do not depend on the rule-set files; the last test checks those files when present.

@@ -12,14 +12,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from programmes.models import ProgrammeVersion
 from programmes.ruleset import RuleSetError, load_ruleset
 from programmes.ruleset_diff import describe, ruleset_diff
 
 
 def _ruleset(ref: str):
     if "@" in ref and not Path(ref).exists():
-        from programmes.models import ProgrammeVersion
-
         code, _sep, number = ref.partition("@")
         try:
             version = ProgrammeVersion.objects.get(programme__code=code, number=int(number))

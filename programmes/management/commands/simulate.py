@@ -15,7 +15,14 @@ from django.db import DatabaseError
 
 from programmes.loader import RULESET_DIR
 from programmes.models import ProgrammeVersion
-from programmes.ruleset import RuleSetError, load_ruleset, parse_ruleset, ruleset_digest
+from programmes.ruleset import (
+    RepeatedKeyError,
+    RuleSetError,
+    load_ruleset,
+    load_strict_yaml,
+    parse_ruleset,
+    ruleset_digest,
+)
 from programmes.selectors import working_day_calendar
 from programmes.simulation import ScenarioError, parse_scenario, simulate
 
@@ -60,27 +67,16 @@ class Command(BaseCommand):
             self.stdout.write(render_table(result))
 
 
-class _ScenarioLoader(yaml.SafeLoader):
-    """YAML's safe loader, except that an unquoted date that is no date (2025-02-29,
-    2024-13-01) stays the text it is, so that the scenario's validation names the field and
-    says it is not a date (exit 2), instead of the YAML library failing with a traceback."""
-
-
-def _timestamp(loader, node):
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-
-
 def read_scenario(path: Path) -> dict:
+    """The scenario file's data, read with the rule sets' strict loader: a key given twice is
+    refused with its line, and an unquoted date that is no date (2025-02-29) stays its text, so
+    that the scenario's validation names the field (exit 2) instead of YAML failing."""
     if not path.exists():
         raise ScenarioError("找不到情景文件")
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_ScenarioLoader)  # noqa: S506
+        return load_strict_yaml(path.read_text(encoding="utf-8"))
+    except RepeatedKeyError as exc:
+        raise ScenarioError(str(exc)) from exc
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML 格式错误：{exc}") from exc
 

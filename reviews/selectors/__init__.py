@@ -1,0 +1,102 @@
+"""Reads of review, one module per page family: `queues` (the reviewers' and experts' queues,
+one application's file), `rounds` (the office's rounds and the round board, the public
+publicity pages), `scoring` (sheets, aggregates, ranking), `history` (the applicant's trail),
+`actors` (who acts, who organises). The scopes they filter by are reviews.scopes. The names
+below are re-exported so `reviews.selectors.<name>` keeps working.
+"""
+
+from reviews.scopes import (
+    admin_scope_q,
+    organised_versions,
+    ruleset_for,
+    stage_scope_q,
+    versions_in_use,
+)
+from reviews.selectors.actors import (
+    organiser_emails,
+    organisers,
+    stage_actor_emails,
+    stage_actors,
+)
+from reviews.selectors.history import applicant_history, return_reasons, stage_title
+from reviews.selectors.queues import (
+    LIVE_STATUSES,
+    SORTS,
+    STAGE_WORKING_DAYS,
+    QueueFilter,
+    Waiting,
+    annotate_rows,
+    expert_queue,
+    programme_choices,
+    queue_for,
+    queue_page,
+    review_file,
+    stage_choices,
+    stage_deadline,
+    waiting,
+)
+from reviews.selectors.rounds import (
+    BoardRow,
+    RoundBoard,
+    StageBoard,
+    expert_assignments,
+    office_rounds,
+    open_publicities,
+    publicity_listing,
+    round_applications,
+    round_board,
+)
+from reviews.selectors.scoring import (
+    aggregate_for,
+    expert_pool,
+    group_of,
+    ranking_for,
+    scores_of,
+    sheet_items,
+    tie_preference,
+)
+
+__all__ = [
+    "LIVE_STATUSES",
+    "SORTS",
+    "STAGE_WORKING_DAYS",
+    "BoardRow",
+    "QueueFilter",
+    "RoundBoard",
+    "StageBoard",
+    "Waiting",
+    "admin_scope_q",
+    "aggregate_for",
+    "annotate_rows",
+    "applicant_history",
+    "expert_assignments",
+    "expert_pool",
+    "expert_queue",
+    "group_of",
+    "office_rounds",
+    "open_publicities",
+    "organised_versions",
+    "organiser_emails",
+    "organisers",
+    "programme_choices",
+    "publicity_listing",
+    "queue_for",
+    "queue_page",
+    "ranking_for",
+    "return_reasons",
+    "review_file",
+    "round_applications",
+    "round_board",
+    "ruleset_for",
+    "scores_of",
+    "sheet_items",
+    "stage_actor_emails",
+    "stage_actors",
+    "stage_choices",
+    "stage_deadline",
+    "stage_scope_q",
+    "stage_title",
+    "tie_preference",
+    "versions_in_use",
+    "waiting",
+]

@@ -1,0 +1,166 @@
+"""Reads of the organising office's pages: its rounds, each round's applications, experts and
+publicities, and the public publicity pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from applications.models import Application
+from programmes.models import Round
+from reviews import workflow
+from reviews.models import Assignment, Publicity
+from reviews.permissions import organises_round
+from reviews.selectors.scoring import group_of, ranking_for, tie_preference
+
+
+def office_rounds(user) -> list:
+    """The rounds whose programme this user's office runs, newest first."""
+    rounds = Round.objects.select_related("version__programme").defer("version__data")
+    return [r for r in rounds.order_by("-opens_on", "name") if organises_round(user, r)]
+
+
+def round_applications(round_) -> QuerySet:
+    return (
+        Application.objects.filter(round=round_)
+        .exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        .select_related("applicant", "unit", "round__version")
+        .defer("round__version__data")
+        .order_by("pk")
+    )
+
+
+def expert_assignments(applications, stage: str) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for a in (
+        Assignment.objects.filter(application__in=applications, panel__stage=stage)
+        .select_related("expert", "sheet")
+        .order_by("expert__username")
+    ):
+        out.setdefault(a.application_id, []).append(a)
+    return out
+
+
+def open_publicities(today: date):
+    """Publicities running today, for the public page."""
+    return (
+        Publicity.objects.filter(starts_on__lte=today, ends_on__gte=today, closed_at__isnull=True)
+        .select_related("round__version__programme")
+        .defer("round__version__data")
+        .order_by("ends_on")
+    )
+
+
+def publicity_listing(publicity) -> list:
+    """The candidates still listed: name, unit and programme only."""
+    return list(
+        publicity.applications.filter(status=Application.Status.IN_REVIEW, stage=publicity.stage)
+        .select_related("applicant", "unit")
+        .only("id", "applicant__real_name", "applicant__username", "unit__name")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One candidate at an expert stage: its experts, aggregate and place against the line."""
+
+    application: Application
+    assignments: list
+    aggregate: object
+    rank: int | None
+    inside: bool
+    tied: bool
+    preferred: bool | None  # the rule set's tie rule, for the tied only
+
+
+@dataclass(frozen=True)
+class StageBoard:
+    """One stage of the round: what waits there and, by the stage's kind, its ranking (expert
+    stages with candidates) or its publicity."""
+
+    stage: object
+    applications: list
+    rows: list[BoardRow] = field(default_factory=list)
+    ranking: object = None
+    tied: list[tuple[int, str]] = field(default_factory=list)  # (id, name) at the cut line
+    publicity: Publicity | None = None
+
+
+@dataclass(frozen=True)
+class RoundBoard:
+    """The organising office's view of one round, stage by stage (the office round page)."""
+
+    round: Round
+    ruleset: object
+    groups: list[tuple[str, str]]
+    group: str
+    stages: list[StageBoard]
+    approved: list
+    named: list
+
+
+def round_board(round_, *, group: str = "", today: date | None = None) -> RoundBoard:
+    """The round stage by stage: the applications in review at each, the experts' stages ranked
+    against the quota (within the review `group` when one of the rule set's groups is given),
+    the publicity of each publicity stage; the approved and the named."""
+    today = today or timezone.localdate()
+    ruleset = round_.version.ruleset
+    groups = (
+        [(g.code, g.label) for g in ruleset.scoring.groups.items]
+        if ruleset.scoring and ruleset.scoring.groups
+        else []
+    )
+    if group not in {code for code, _label in groups}:
+        group = ""
+    apps = list(round_applications(round_))
+    by_stage: dict[str, list] = {}
+    for app in apps:
+        if app.status == Application.Status.IN_REVIEW:
+            by_stage.setdefault(app.stage, []).append(app)
+    stages = []
+    for stage in ruleset.workflow.stages:
+        waiting = by_stage.get(stage.code, [])
+        expert_stage = stage.kind in workflow.EXPERT_KINDS
+        if group and expert_stage:
+            waiting = [a for a in waiting if group_of(a, ruleset) == group]
+        extra: dict = {}
+        if expert_stage and waiting:
+            ranking, info = ranking_for(round_, stage.code, group)
+            assignments = expert_assignments(waiting, stage.code)
+            ranks = {r.key: r.rank for r in ranking.ranked}
+            extra["rows"] = [
+                BoardRow(
+                    application=app,
+                    assignments=assignments.get(app.pk, []),
+                    aggregate=info[app.pk][1],
+                    rank=ranks.get(app.pk),
+                    inside=app.pk in ranking.selected,
+                    tied=app.pk in ranking.tied,
+                    preferred=tie_preference(app, ruleset, today)
+                    if app.pk in ranking.tied
+                    else None,
+                )
+                for app in waiting
+            ]
+            extra["ranking"] = ranking
+            extra["tied"] = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
+        if stage.kind == "publicity":
+            extra["publicity"] = (
+                Publicity.objects.filter(round=round_, stage=stage.code)
+                .prefetch_related("objections__application__applicant", "applications__applicant")
+                .first()
+            )
+        stages.append(StageBoard(stage=stage, applications=waiting, **extra))
+    return RoundBoard(
+        round=round_,
+        ruleset=ruleset,
+        groups=groups,
+        group=group,
+        stages=stages,
+        approved=[a for a in apps if a.status == Application.Status.APPROVED],
+        named=[a for a in apps if a.status == Application.Status.NAMED],
+    )
