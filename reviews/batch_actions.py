@@ -10,10 +10,11 @@ decide at that stage, the expert is of the applicant's unit) is reported with it
 Chinese, and the others are still done. An office working through thirty applications should
 not lose twenty-nine decisions to one that moved on; the result page names every refusal.
 
-**Outside the scope, nothing at all.** Before anything is done, every selected id is looked up
-in the applications the user may open (portal.scope); a selection that names one the user may
-not open is refused as a whole (the view answers 404), so a batch can never reveal whether an
-application of another authority exists, nor act on it.
+**Outside the scope, nothing at all.** Before anything is done, every selected application is
+checked against the permission of its review file (reviews.view_application, the page a
+decision is made from); a selection that names one the user may not open is refused as a whole
+(the view answers 404), so a batch can never reveal whether an application of another
+authority exists, nor act on it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application
 from applications.pdf import application_number
-from portal import scope
 from reviews import services
 
 MAX_SELECTION = 200
@@ -111,19 +111,20 @@ def parse_tokens(tokens: Iterable[str]) -> list[tuple[int, str]]:
 
 def resolve(user, tokens: Iterable[str]) -> list[Selected]:
     """The selected applications, each with the stage the user saw; OutsideScope when any of
-    them is not one the user may open."""
+    them is not one the user may open (the review file's permission, reviews.view_application:
+    an application that moved on since the page was shown stays openable to those who had it,
+    so its refusal is reported, not hidden)."""
     wanted = parse_tokens(tokens)
     ids = [pk for pk, _stage in wanted]
     found = {
         a.pk: a
-        for a in scope.visible(
-            user,
-            Application.objects.filter(pk__in=ids).select_related(
-                "round__version__programme", "applicant", "unit"
-            ),
-        )
+        for a in Application.objects.filter(pk__in=ids)
+        .exclude(status__in=[Application.Status.DRAFT, Application.Status.WITHDRAWN])
+        .select_related("round__version__programme", "applicant", "unit")
     }
-    if set(ids) - set(found):
+    if set(ids) - set(found) or not all(
+        user.has_perm("reviews.view_application", app) for app in found.values()
+    ):
         raise OutsideScope
     return [Selected(found[pk], stage or found[pk].stage) for pk, stage in wanted]
 
