@@ -223,3 +223,75 @@ def test_the_workbench_links_to_the_flagged_queue(songjiang, make_application, c
     assert "已逾期待办" in body and "?only=overdue" in body
     body = client.get(QUEUE + "?only=overdue").content.decode()
     assert "迟到者" in body and "准时者" not in body
+
+
+# --- the round page: the draw, the dropdown, the ranking's warning -------------------------
+
+
+def _row(body: str, app) -> str:
+    start = body.index(f'data-application="{app.pk}"')
+    return body[start : body.index("</tr>", start)]
+
+
+def test_the_round_page_offers_only_the_pool_and_explains_the_seed(
+    songjiang, make_application, experts, persona, client, login_as
+):
+    office = persona("chen_office")
+    machinery = make_application(songjiang, stage="expert_scoring")  # expert_b's unit
+    training = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    recused = services.assign_expert(application=training, expert=experts[2], by=office)
+    services.recuse(assignment=recused, by=experts[2], reason="师徒关系")
+    login_as("chen_office")
+    body = client.get(reverse("reviews:office_round", args=[songjiang.pk])).content.decode()
+    # the five pool experts: expert_b is of the machinery company, expert_pool0 recused
+    row = _row(body, machinery)
+    assert persona("expert_b").display_name not in row.split("</select>")[0]
+    assert 'max="4"' in row and 'value="3"' in row and "可抽 4 人" in row
+    row = _row(body, training)
+    options = row.split("<select")[1].split("</select>")[0]
+    assert experts[2].display_name not in options and persona("expert_b").display_name in options
+    assert 'max="4"' in row
+    assert "重现同样的抽取结果" in body and "审计" in body
+    # the balanced assignment offers at most what the smallest pool allows
+    assert 'name="per_application" value="3" min="1" max="4"' in body
+
+
+def test_a_small_pool_is_offered_as_it_is(songjiang, make_application, persona, client, login_as):
+    from portal.models import Role, User
+    from portal.roles import grant
+    from reviews.models import ExpertProfile
+
+    for n in range(2):
+        user = User.objects.create(username=f"small_pool{n}", real_name=f"库内专家{n}")
+        grant(user, Role.EXPERT)
+        ExpertProfile.objects.create(user=user, fields_of_expertise="机械")
+    app = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    login_as("chen_office")
+    body = client.get(reverse("reviews:office_round", args=[songjiang.pk])).content.decode()
+    row = _row(body, app)
+    assert 'value="2" min="1" max="2"' in row and "可抽 2 人" in row
+    ExpertProfile.objects.update(active=False)
+    body = client.get(reverse("reviews:office_round", args=[songjiang.pk])).content.decode()
+    assert "专家库中已无可分配的专家" in _row(body, app)
+
+
+def test_the_ranking_warns_of_fewer_sheets_than_the_panel_asks(
+    songjiang, make_application, experts, persona, client, login_as
+):
+    office = persona("chen_office")
+    app = make_application(songjiang, unit="songjiang_training", stage="expert_scoring")
+    other = make_application(songjiang, unit="songjiang_school", stage="expert_scoring")
+    full = {i.code: i.max_points for i in services.sheet_items(songjiang.version.ruleset)}
+    for target, count in ((app, 3), (other, 1)):
+        services.draw_experts(application=target, count=count, by=office, seed="s")
+    first = app.expert_assignments.order_by("pk").first()
+    services.save_scores(assignment=first, by=first.expert, points=full, submit=True)
+    lone = other.expert_assignments.get()
+    services.save_scores(assignment=lone, by=lone.expert, points=full, submit=True)
+    login_as("chen_office")
+    body = client.get(reverse("reviews:office_round", args=[songjiang.pk])).content.decode()
+    warning = body[body.index('id="sheets-short-expert_scoring"') :].split("</div>")[0]
+    assert app.applicant.display_name in warning and "已交 1 份，应交 3 份" in warning
+    assert other.applicant.display_name not in warning
+    assert 'data-sheets="1/3"' in _row(body, app) and "（不足）" in _row(body, app)
+    assert 'data-sheets="1/1"' in _row(body, other)
