@@ -37,12 +37,52 @@ def draw_offer(pool_size: int, *, required: int | None = None, assigned: int = 0
     return DrawOffer(pool=pool_size, default=min(wanted, pool_size))
 
 
-def eligible_experts(applications) -> dict[int, list]:
-    """{application id: [experts]} who may still be assigned to or drawn for it, by name.
+def _taken(apps) -> dict[int, set[int]]:
+    taken: dict[int, set[int]] = {}
+    for app_id, expert_id in Assignment.objects.filter(application__in=apps).values_list(
+        "application_id", "expert_id"
+    ):
+        taken.setdefault(app_id, set()).add(expert_id)
+    return taken
 
-    The same pool as reviews.services.expert_pool: active experts of the programme's authority
-    (or of no pool yet), none of the applicant's unit, none already on the application (a
-    recused expert stays on it, recused, so is never offered again)."""
+
+def eligible_experts(applications) -> dict[int, list]:
+    """{application id: [experts]} the office may still assign to it, by name: the experts of
+    the programme's authority (the assign form's pool, portal.scope.pool_experts), none of the
+    applicant's unit, none already on the application (a recused expert stays on it, recused,
+    so is never offered again)."""
+    apps = list(applications)
+    if not apps:
+        return {}
+    authorities = {a.round.version.programme.authority_id for a in apps}
+    pools: dict[int, set] = {}
+    for user_id, authority_id in (
+        User.objects.filter(roles__role="expert")
+        .filter(Q(roles__authority_id__in=authorities) | Q(roles__authority__isnull=True))
+        .values_list("pk", "roles__authority_id")
+    ):
+        pools.setdefault(user_id, set()).add(authority_id)
+    units = dict(ExpertProfile.objects.filter(user_id__in=pools).values_list("user_id", "unit_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=pools)}
+    taken = _taken(apps)
+    out: dict[int, list] = {}
+    for app in apps:
+        authority = app.round.version.programme.authority_id
+        chosen = [
+            users[pk]
+            for pk, pool in pools.items()
+            if pool & {authority, None}
+            and not (app.unit_id and units.get(pk) == app.unit_id)
+            and pk not in taken.get(app.pk, set())
+        ]
+        out[app.pk] = sorted(chosen, key=lambda u: (u.display_name, u.pk))
+    return out
+
+
+def draw_pools(applications) -> dict[int, int]:
+    """{application id: how many experts a draw may take} (reviews.services.expert_pool: active
+    experts of the authority's pool, or of no pool yet, none of the applicant's unit, none
+    already on the application)."""
     apps = list(applications)
     if not apps:
         return {}
@@ -53,24 +93,18 @@ def eligible_experts(applications) -> dict[int, list]:
         .values_list("user_id", "authority_id", "unit_id")
         .distinct()
     )
-    taken: dict[int, set[int]] = {}
-    for app_id, expert_id in Assignment.objects.filter(application__in=apps).values_list(
-        "application_id", "expert_id"
-    ):
-        taken.setdefault(app_id, set()).add(expert_id)
-    users = {u.pk: u for u in User.objects.filter(pk__in={p[0] for p in profiles})}
-    out: dict[int, list] = {}
+    taken = _taken(apps)
+    out = {}
     for app in apps:
         authority = app.round.version.programme.authority_id
-        chosen = {
-            user_id
-            for user_id, pool, unit_id in profiles
-            if pool in (authority, None)
-            and not (app.unit_id and unit_id == app.unit_id)
-            and user_id not in taken.get(app.pk, set())
-        }
-        out[app.pk] = sorted(
-            (users[pk] for pk in chosen if pk in users), key=lambda u: (u.display_name, u.pk)
+        out[app.pk] = len(
+            {
+                user_id
+                for user_id, pool, unit_id in profiles
+                if pool in (authority, None)
+                and not (app.unit_id and unit_id == app.unit_id)
+                and user_id not in taken.get(app.pk, set())
+            }
         )
     return out
 

@@ -16,6 +16,7 @@ from reviews.expert_panels import (
     DrawOffer,
     SheetCount,
     draw_offer,
+    draw_pools,
     eligible_experts,
     sheet_counts,
 )
@@ -151,6 +152,7 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
             assignments = expert_assignments(waiting, stage.code)
             ranks = {r.key: r.rank for r in ranking.ranked}
             eligible = eligible_experts(waiting)
+            pools = draw_pools(waiting)
             sheets = sheet_counts(ruleset, assignments, [a.pk for a in waiting])
             required = ruleset.scoring.experts_required if ruleset.scoring else None
             active = {
@@ -169,9 +171,7 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
                     if app.pk in ranking.tied
                     else None,
                     eligible=eligible[app.pk],
-                    draw=draw_offer(
-                        len(eligible[app.pk]), required=required, assigned=active[app.pk]
-                    ),
+                    draw=draw_offer(pools[app.pk], required=required, assigned=active[app.pk]),
                     sheets=sheets[app.pk],
                 )
                 for app in waiting
@@ -179,7 +179,7 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
             # the balanced assignment gives each application the same number: at most what the
             # smallest pool (with the experts it already has) allows
             extra["balanced"] = draw_offer(
-                min(len(eligible[a.pk]) + active[a.pk] for a in waiting), required=required
+                min(pools[a.pk] + active[a.pk] for a in waiting), required=required
             )
             extra["ranking"] = ranking
             extra["tied"] = [(k, info[k][0].applicant.display_name) for k in ranking.tied]

@@ -251,7 +251,7 @@ def test_the_round_page_offers_only_the_pool_and_explains_the_seed(
     options = row.split("<select")[1].split("</select>")[0]
     assert experts[2].display_name not in options and persona("expert_b").display_name in options
     assert 'max="4"' in row
-    assert "重现同样的抽取结果" in body and "审计" in body
+    assert "可复现同样的抽取结果" in body and "审计" in body
     # the balanced assignment offers at most what the smallest pool allows
     assert 'name="per_application" value="3" min="1" max="4"' in body
 
@@ -272,7 +272,7 @@ def test_a_small_pool_is_offered_as_it_is(songjiang, make_application, persona, 
     assert 'value="2" min="1" max="2"' in row and "可抽 2 人" in row
     ExpertProfile.objects.update(active=False)
     body = client.get(reverse("reviews:office_round", args=[songjiang.pk])).content.decode()
-    assert "专家库中已无可分配的专家" in _row(body, app)
+    assert "专家库中已无可抽取的专家" in _row(body, app)
 
 
 def test_the_ranking_warns_of_fewer_sheets_than_the_panel_asks(

@@ -340,8 +340,10 @@ def test_eligible_experts_leave_out_the_conflicted_and_the_recused(
     assert persona("expert_b") not in eligible[machinery.pk]
     assert persona("expert_b") in eligible[training.pk]
     assert experts[2] not in eligible[training.pk]
+    pools = expert_panels.draw_pools([machinery, training])
     for app in (machinery, training):
         assert sorted(u.pk for u in eligible[app.pk]) == services.expert_pool(app)
+        assert pools[app.pk] == len(services.expert_pool(app))
 
 
 def test_the_draw_offers_what_the_pool_allows():
