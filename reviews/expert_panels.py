@@ -37,20 +37,21 @@ def draw_offer(pool_size: int, *, required: int | None = None, assigned: int = 0
     return DrawOffer(pool=pool_size, default=min(wanted, pool_size))
 
 
-def _taken(apps) -> dict[int, set[int]]:
+def _taken(apps, stage: str | None = None) -> dict[int, set[int]]:
+    assignments = Assignment.objects.filter(application__in=apps)
+    if stage is not None:
+        assignments = assignments.filter(panel__stage=stage)
     taken: dict[int, set[int]] = {}
-    for app_id, expert_id in Assignment.objects.filter(application__in=apps).values_list(
-        "application_id", "expert_id"
-    ):
+    for app_id, expert_id in assignments.values_list("application_id", "expert_id"):
         taken.setdefault(app_id, set()).add(expert_id)
     return taken
 
 
-def eligible_experts(applications) -> dict[int, list]:
-    """{application id: [experts]} the office may still assign to it, by name: the experts of
-    the programme's authority (the assign form's pool, portal.scope.pool_experts), none of the
-    applicant's unit, none already on the application (a recused expert stays on it, recused,
-    so is never offered again)."""
+def eligible_experts(applications, stage: str | None = None) -> dict[int, list]:
+    """{application id: [experts]} the office may still assign to it at `stage`, by name: the
+    experts of the programme's authority (the assign form's pool, portal.scope.pool_experts),
+    none of the applicant's unit, none already on its panel at that stage (every stage when
+    None; a recused expert stays on the panel, recused, so is never offered again)."""
     apps = list(applications)
     if not apps:
         return {}
@@ -64,7 +65,7 @@ def eligible_experts(applications) -> dict[int, list]:
         pools.setdefault(user_id, set()).add(authority_id)
     units = dict(ExpertProfile.objects.filter(user_id__in=pools).values_list("user_id", "unit_id"))
     users = {u.pk: u for u in User.objects.filter(pk__in=pools)}
-    taken = _taken(apps)
+    taken = _taken(apps, stage)
     out: dict[int, list] = {}
     for app in apps:
         authority = app.round.version.programme.authority_id

@@ -151,7 +151,7 @@ def round_board(round_, *, group: str = "", today: date | None = None) -> RoundB
             ranking, info = ranking_for(round_, stage.code, group)
             assignments = expert_assignments(waiting, stage.code)
             ranks = {r.key: r.rank for r in ranking.ranked}
-            eligible = eligible_experts(waiting)
+            eligible = eligible_experts(waiting, stage.code)
             pools = draw_pools(waiting)
             sheets = sheet_counts(ruleset, assignments, [a.pk for a in waiting])
             required = ruleset.scoring.experts_required if ruleset.scoring else None
