@@ -9,7 +9,13 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from portal.models import Role
         from portal.workbench import register_panel
-        from reviews import application_hooks, panels, permissions, requirements  # noqa: F401  (registers the rules)
+        from reviews import (  # noqa: F401  (registers the rules)
+            application_hooks,
+            panels,
+            permissions,
+            requirements,
+            workbench_flags,
+        )
 
         requirements.register()
         application_hooks.register()  # the review's side of the declaration (applications.hooks)
@@ -21,8 +27,11 @@ class ReviewsConfig(AppConfig):
             Role.DISTRICT_OFFICE,
         ):
             register_panel(role, panels.queue_panel)
+            register_panel(role, workbench_flags.queue_flags)
         register_panel(Role.DISTRICT_OFFICE, panels.office_panel)
         register_panel(Role.UNION_REVIEWER, panels.office_panel)
+        register_panel(Role.DISTRICT_OFFICE, workbench_flags.objection_flags)
+        register_panel(Role.UNION_REVIEWER, workbench_flags.objection_flags)
         register_panel(Role.EXPERT, panels.expert_panel)
 
     def load_demo(self, stdout):

@@ -90,15 +90,12 @@ def _city_union(user, version_id: int) -> bool:
     )
 
 
-def stage_scope_q(user) -> Q | None:
-    """Q over Application: applications at a stage this user acts on, for its organisation."""
-    if getattr(user, "is_superuser", False):
-        return Q()
+def _org_filters(user) -> dict[str, Q]:
     streets = _ids(user, Role.STREET_REVIEWER, "region")
     departments = _ids(user, Role.DEPARTMENT_REVIEWER, "department")
     unions = _ids(user, Role.UNION_REVIEWER, "union")
     units = _ids(user, Role.UNIT_HR, "unit")
-    org_filters = {
+    return {
         "organiser": Q(),
         "street": Q(street_id__in=streets),
         "department": Q(department_id__in=departments)
@@ -107,7 +104,16 @@ def stage_scope_q(user) -> Q | None:
         "union": Q(union_id__in=unions) | Q(union__isnull=True, unit__union_id__in=unions),
         "unit": Q(unit_id__in=units),
     }
-    parts: list[Q] = []
+
+
+def acting_stages(user) -> dict[int, dict[str, list[str]]]:
+    """{version id: {organisation filter: [stage codes]}}: the stages of each rule-set version in
+    use at which this user acts, by the organisation filter (_org_filters) that scopes them."""
+    streets = _ids(user, Role.STREET_REVIEWER, "region")
+    departments = _ids(user, Role.DEPARTMENT_REVIEWER, "department")
+    unions = _ids(user, Role.UNION_REVIEWER, "union")
+    units = _ids(user, Role.UNIT_HR, "unit")
+    found: dict[int, dict[str, list[str]]] = {}
     for version_id, ruleset in versions_in_use(user).items():
         organiser = workflow.organiser_role(ruleset.workflow)
         is_organiser = _organises_version(user, version_id, ruleset)
@@ -131,6 +137,18 @@ def stage_scope_q(user) -> Q | None:
                 kind = None
             if kind:
                 codes.setdefault(kind, []).append(stage.code)
+        if codes:
+            found[version_id] = codes
+    return found
+
+
+def stage_scope_q(user) -> Q | None:
+    """Q over Application: applications at a stage this user acts on, for its organisation."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    org_filters = _org_filters(user)
+    parts: list[Q] = []
+    for version_id, codes in acting_stages(user).items():
         for kind, stage_codes in codes.items():
             at = Q(round_id__in=_rounds_of(user, version_id), stage__in=stage_codes)
             parts.append(at & org_filters[kind])

@@ -6,6 +6,8 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("batch/", views.queue_batch, name="queue_batch"),
+    path("export.xlsx", views.export_queue, name="queue_export"),
     path("applications/<int:pk>/", views.detail, name="detail"),
     path("applications/<int:pk>/decide/", views.decide, name="decide"),
     path("expert/", views.expert_queue, name="expert_queue"),

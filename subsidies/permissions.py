@@ -97,8 +97,10 @@ may_approve_batches = is_finance
 # Recovery claims: the office of the award's district confirms, its finance approves.
 may_confirm_recovery = is_office_of
 may_approve_recovery = is_finance_of
-# The award's ID number in full: the office managing it and its finance (portal.scope decides).
-may_see_award_identity = is_office_of | is_finance_of
+# The award's ID number and accounts in full on its pages: the office managing it (portal.scope
+# decides). Its finance reads them masked there and in full in the payroll sheet of an approved
+# batch (issue 17, item 6).
+may_see_award_identity = is_office_of
 
 rules.add_perm("subsidies.view_award_statement", may_view_award)
 rules.add_perm("subsidies.manage_award", may_manage_award)
@@ -126,7 +128,8 @@ def office_awards_q(user, prefix: str = "") -> Q:
 
 def _register() -> None:
     scope.register_full_identity(Award, lambda user, award: may_see_award_identity(user, award))
-    # the payroll (page and xlsx) in full to those who see the batch: its finance and office
+    # the payroll sheet (xlsx, once approved) in full to those who see the batch: its finance
+    # and office; the batch page masks every number (subsidies.batch_payees)
     scope.register_full_identity(PaymentBatch, lambda user, batch: sees_batch(user, batch))
     register = scope.register
     register(Award, view=lambda u: awards_q(u), change=lambda u: office_awards_q(u))

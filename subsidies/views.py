@@ -18,15 +18,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import audit
-from portal.identity import mask_id_number
+from portal.identity import mask_account, mask_id_number
 from portal.models import Authority
 from portal.scope import may_see_full_identity
 from portal.xlsx import xlsx_response
 from subsidies import forms, selectors, services
+from subsidies.batch_payees import (  # noqa: F401  (payee_of: its old home)
+    months_note,
+    payee_lines,
+    payee_of,
+)
 from subsidies.ledger import RunError
 from subsidies.models import Award, Funding, Payment, PaymentBatch, PaymentRun
 from subsidies.permissions import (
     is_finance,
+    is_finance_of,
     is_office,
     may_approve_batches,
     may_approve_recovery,
@@ -91,9 +97,10 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
     """The award's statement: the ledger, what comes next, assessments, the audit trail."""
     award = _award(request.user, pk)
     manage = may_manage_award(request.user, award)
+    full = may_see_full_identity(request.user, award)
     statement = selectors.statement(award, today=timezone.localdate())
     ruleset = award.ruleset_version.ruleset
-    if (award.person_account or award.unit_account) and award.person_id != request.user.pk:
+    if full and (award.person_account or award.unit_account):
         audit.record("view_bank_account", obj=award)
     return render(
         request,
@@ -103,7 +110,12 @@ def award_detail(request, pk: int, bound=None, status: int = 200):
             "statement": statement,
             "manage": manage,
             "forms": _action_forms(award, bound) if manage else {},
-            "full_identity": may_see_full_identity(request.user, award),
+            # the payee's ID number and accounts in full to the office managing the award
+            # (portal.scope.may_see_full_identity); finance reads them masked here, in full in
+            # the payroll sheet of an approved batch (issue 17)
+            "full_identity": full,
+            "shows_accounts": full or is_finance_of(request.user, award),
+            "accounts": _accounts(award, full=full),
             "schedule_labels": {s.code: s.label for s in ruleset.benefits.schedules},
             "assessment_labels": {a.code: a.label for a in ruleset.assessments},
             "id_number": _id_number(request.user, award),
@@ -134,6 +146,8 @@ def award_pdf(request, pk: int):
 
 
 def _id_number(user, award) -> str:
+    """The payee's ID number: in full to the office that manages the award, masked to anyone
+    else (finance reads it in full in the payroll sheet of an approved batch)."""
     number = award.person_id_number or (award.person.id_number if award.person else "") or ""
     if not number:
         return ""
@@ -141,6 +155,11 @@ def _id_number(user, award) -> str:
         audit.record("view_full_id", user=user, obj=award)
         return number
     return mask_id_number(number)
+
+
+def _accounts(award, *, full: bool) -> dict[str, str]:
+    show = (lambda value: value or "") if full else mask_account
+    return {"person": show(award.person_account), "unit": show(award.unit_account)}
 
 
 ACTIONS = {
@@ -386,18 +405,18 @@ def _batch(user, pk: int) -> PaymentBatch:
 @login_required
 def batch_detail(request, pk: int):
     batch = _batch(request.user, pk)
-    rows = list(selectors.batch_rows(request.user, batch))
-    audit.record("view_bank_account", obj=batch, detail=f"{len(rows)} rows")
+    # one line per payee, the ID number and the account masked: in full only in the payroll
+    # sheet of an approved batch (issue 17)
+    lines = payee_lines(selectors.batch_rows(request.user, batch))
     return render(
         request,
         "subsidies/batch_detail.html",
         {
             "batch": batch,
-            "rows": rows,
-            "total": sum((r.amount for r in rows), 0),
+            "lines": lines,
+            "total": sum((line.amount for line in lines), 0),
             "may_approve": request.user.has_perm("subsidies.approve_batch", batch),
             "may_export": batch.status != PaymentBatch.Status.DRAFT,
-            "full_identity": may_see_full_identity(request.user, batch),
         },
     )
 
@@ -434,51 +453,31 @@ def batch_paid(request, pk: int):
     return redirect("subsidies:batch", pk=batch.pk)
 
 
-def payee_of(row: Payment) -> tuple[str, str, str, str]:
-    """(name, ID number, bank, account) of the one a ledger row pays, as the award records them.
-
-    A person's row goes to the person the rule set names (the award's person_* fields: for
-    青浦 the project leader of the declaration), never to an organisation's login; a unit's row
-    to the unit.
-    """
-    award = row.award
-    if row.payee == "person":
-        person = award.person
-        return (
-            award.person_name or (person.display_name if person else ""),
-            award.person_id_number or ((person.id_number or "") if person else ""),
-            award.person_bank,
-            award.person_account,
-        )
-    return (award.unit.name if award.unit else award.name, "", award.unit_bank, award.unit_account)
-
-
 PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号", "金额", "资金来源", "期间"]
 
 
 @login_required
 def batch_export(request, pk: int):
-    """The payroll sheet (xlsx) with full ID and account numbers: finance and the office only."""
+    """The payroll sheet (xlsx) with full ID and account numbers, one line per payee with the
+    months it covers: finance and the office only, once the batch is approved."""
     batch = _batch(request.user, pk)
     if batch.status == PaymentBatch.Status.DRAFT:
         raise Http404  # a draft batch is not paid from: its payroll sheet is not offered
-    rows = []
+    funding = str(Funding(batch.funding).label)
     full_identity = may_see_full_identity(request.user, batch)
-    for row in selectors.batch_rows(request.user, batch):
-        name, id_number, bank, account = payee_of(row)
-        id_number = id_number if full_identity else mask_id_number(id_number)
-        rows.append(
-            [
-                name,
-                id_number,
-                row.award.unit.name if row.award.unit else "",
-                bank,
-                account,
-                row.amount,
-                str(Funding(row.funding).label),
-                row.period,
-            ]
-        )
+    rows = [
+        [
+            line.name,
+            line.id_number if full_identity else line.masked_id_number,
+            line.unit,
+            line.bank,
+            line.account,
+            line.amount,
+            funding,
+            months_note(line),
+        ]
+        for line in payee_lines(selectors.batch_rows(request.user, batch))
+    ]
     response = xlsx_response(
         filename=f"payroll-{batch.period}-{batch.funding}.xlsx",
         headers=PAYROLL_HEADERS,

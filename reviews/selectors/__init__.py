@@ -6,6 +6,7 @@ below are re-exported so `reviews.selectors.<name>` keeps working.
 """
 
 from reviews.scopes import (
+    acting_stages,
     admin_scope_q,
     organised_versions,
     ruleset_for,
@@ -65,6 +66,7 @@ __all__ = [
     "RoundBoard",
     "StageBoard",
     "Waiting",
+    "acting_stages",
     "admin_scope_q",
     "aggregate_for",
     "annotate_rows",

@@ -45,6 +45,7 @@ class QueueFilter:
     stage: str = ""
     q: str = ""
     sort: str = "waiting"
+    only: str = ""  # "resubmitted" or "overdue": the workbench's flags (reviews.office_queue)
 
 
 def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:

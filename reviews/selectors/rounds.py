@@ -12,6 +12,14 @@ from django.utils import timezone
 from applications.models import Application
 from programmes.models import Round
 from reviews import workflow
+from reviews.expert_panels import (
+    DrawOffer,
+    SheetCount,
+    draw_offer,
+    draw_pools,
+    eligible_experts,
+    sheet_counts,
+)
 from reviews.models import Assignment, Publicity
 from reviews.permissions import organises_round
 from reviews.selectors.scoring import group_of, ranking_for, tie_preference
@@ -75,6 +83,11 @@ class BoardRow:
     inside: bool
     tied: bool
     preferred: bool | None  # the rule set's tie rule, for the tied only
+    # who may still be assigned or drawn (no conflicted, recused or assigned expert), what the
+    # draw offers, and the submitted sheets against the panel's (reviews.expert_panels)
+    eligible: list = field(default_factory=list)
+    draw: DrawOffer | None = None
+    sheets: SheetCount | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,12 @@ class StageBoard:
     ranking: object = None
     tied: list[tuple[int, str]] = field(default_factory=list)  # (id, name) at the cut line
     publicity: Publicity | None = None
+    balanced: DrawOffer | None = None  # the balanced assignment's experts per application
+
+    @property
+    def short_of_sheets(self) -> list[BoardRow]:
+        """The candidates ranked on fewer submitted sheets than their panel asks."""
+        return [row for row in self.rows if row.sheets is not None and row.sheets.short]
 
 
 @dataclass(frozen=True)
@@ -132,6 +151,14 @@ def round_board(round, *, group: str = "", today: date | None = None) -> RoundBo
             ranking, info = ranking_for(round, stage.code, group)
             assignments = expert_assignments(waiting, stage.code)
             ranks = {r.key: r.rank for r in ranking.ranked}
+            eligible = eligible_experts(waiting, stage.code)
+            pools = draw_pools(waiting)
+            sheets = sheet_counts(ruleset, assignments, [a.pk for a in waiting])
+            required = ruleset.scoring.experts_required if ruleset.scoring else None
+            active = {
+                app.pk: sum(1 for a in assignments.get(app.pk, []) if a.status == "assigned")
+                for app in waiting
+            }
             extra["rows"] = [
                 BoardRow(
                     application=app,
@@ -143,9 +170,17 @@ def round_board(round, *, group: str = "", today: date | None = None) -> RoundBo
                     preferred=tie_preference(app, ruleset, today)
                     if app.pk in ranking.tied
                     else None,
+                    eligible=eligible[app.pk],
+                    draw=draw_offer(pools[app.pk], required=required, assigned=active[app.pk]),
+                    sheets=sheets[app.pk],
                 )
                 for app in waiting
             ]
+            # the balanced assignment gives each application the same number: at most what the
+            # smallest pool (with the experts it already has) allows
+            extra["balanced"] = draw_offer(
+                min(pools[a.pk] + active[a.pk] for a in waiting), required=required
+            )
             extra["ranking"] = ranking
             extra["tied"] = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
         if stage.kind == "publicity":

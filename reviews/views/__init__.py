@@ -25,6 +25,7 @@ from reviews.views.office import (
 )
 from reviews.views.public import publicity_detail, publicity_list
 from reviews.views.queue import PAGE_SIZE, RECORDED_BODIES, decide, detail, queue
+from reviews.views.queue_batch import export_queue, queue_batch
 
 __all__ = [
     "PAGE_SIZE",
@@ -39,12 +40,14 @@ __all__ = [
     "decide",
     "detail",
     "expert_queue",
+    "export_queue",
     "naming",
     "office_round",
     "office_rounds",
     "publicity_detail",
     "publicity_list",
     "queue",
+    "queue_batch",
     "ranking_export",
     "recuse",
     "reopen_sheet",

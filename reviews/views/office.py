@@ -19,6 +19,7 @@ from portal.models import Role
 from portal.xlsx import xlsx_response
 from programmes.models import Round
 from reviews import selectors, services
+from reviews.expert_panels import sheet_counts
 from reviews.forms import (
     AssignForm,
     CloseExpertStageForm,
@@ -62,6 +63,7 @@ def _round_context(request, round_, **forms_by_name):
     stages = []
     for block in board.stages:
         shown = {f.name: getattr(block, f.name) for f in fields(block)}
+        shown["short_of_sheets"] = block.short_of_sheets
         if block.ranking is not None:
             shown["close_form"] = forms_by_name.get(
                 f"close_{block.stage.code}"
@@ -81,8 +83,6 @@ def _round_context(request, round_, **forms_by_name):
         "stages": stages,
         "approved": board.approved,
         "named": board.named,
-        "assign_form": AssignForm(authority_ids={round_.version.programme.authority_id}),
-        "draw_form": DrawForm(),
         "credit_form": CreditCheckForm(),
         "resolve_form": ResolveObjectionForm(),
         "naming_form": forms_by_name.get("naming") or NamingForm(),
@@ -191,6 +191,12 @@ def assign_balanced(request, pk: int):
     )
 
 
+RANKING_HEADERS = [
+    "排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果",
+    "评分表（已交/应交）",
+]  # fmt: skip
+
+
 @login_required
 def ranking_export(request, pk: int, stage: str):
     """The ranking at an expert stage as xlsx (Chinese headers), for the office's files."""
@@ -199,6 +205,9 @@ def ranking_export(request, pk: int, stage: str):
     if ruleset.stage(stage) is None:
         raise Http404
     ranking, info = selectors.ranking_for(round_, stage, request.GET.get("group", ""))
+    counts = sheet_counts(
+        ruleset, selectors.expert_assignments([a for a, _g, _s in info.values()], stage), info
+    )
     rows = []
     for ranked in ranking.ranked:
         app, agg, sheets = info[ranked.key]
@@ -217,11 +226,13 @@ def ranking_export(request, pk: int, stage: str):
                 "；".join(f"{s.assignment.expert.display_name} {s.total}" for s in sheets),
                 "有" if agg.outliers else "",
                 result,
+                f"{counts[app.pk].submitted}/{counts[app.pk].needed}"
+                + ("（不足）" if counts[app.pk].short else ""),
             ]
         )
     response = xlsx_response(
         filename=f"ranking-{round_.pk}-{stage}.xlsx",
-        headers=["排名", "申报编号", "姓名", "单位", "汇总得分", "专家评分", "偏离提示", "结果"],
+        headers=RANKING_HEADERS,
         rows=rows,
         title="排名",
     )

@@ -13,45 +13,24 @@ from applications.models import Application
 from portal import audit
 from portal.scope import may_see_full_identity
 from reviews import display, selectors, services, workflow
-from reviews.forms import DecisionForm, QueueFilterForm
+from reviews.forms import DecisionForm
 from reviews.models import ScoreSheet
 from reviews.permissions import current_stage, is_organiser_of, may_decide, route_of, ruleset_of
 from reviews.views.access import QUEUE_ROLES, _require_role, attachment_url
+from reviews.views.queue_batch import PAGE_SIZE, queue_context
 
 RECORDED_BODIES = {"coordination_group": "协调小组", "talent_office": "人才工作领导小组（办公室）"}
 
-
-PAGE_SIZE = 25
+__all__ = ["PAGE_SIZE", "RECORDED_BODIES", "decide", "detail", "queue"]  # PAGE_SIZE: its old home
 
 
 @login_required
 def queue(request):
-    """待审核: what waits at the stages this user acts on, for the user's organisation."""
+    """待审核: what waits at the stages this user acts on, for the user's organisation, with the
+    batch actions and the export; with a search text, every application in scope that matches
+    (reviews.views.queue_batch)."""
     _require_role(request.user, *QUEUE_ROLES)
-    form = QueueFilterForm(
-        request.GET or None,
-        programmes=selectors.programme_choices(),
-        stages=selectors.stage_choices(request.user),
-    )
-    filters = selectors.QueueFilter()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.QueueFilter(
-            programme=data["programme"] or "",
-            round=data["round"],
-            stage=data["stage"] or "",
-            q=data["q"] or "",
-            sort=data["sort"] or "waiting",
-        )
-    page, rows = selectors.queue_page(request.user, filters, request.GET.get("page"), PAGE_SIZE)
-    rows = selectors.annotate_rows(rows)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reviews/queue.html",
-        {"form": form, "filters": filters, "page": page, "rows": rows, "query": query.urlencode()},
-    )
+    return render(request, "reviews/queue.html", queue_context(request.user, request.GET))
 
 
 def _file_context(request, application, *, form=None):

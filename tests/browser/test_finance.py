@@ -39,3 +39,38 @@ def test_finance_approves_and_exports_a_batch(
     assert sheet.max_row >= 2
     batch.refresh_from_db()
     assert batch.status == "approved" and batch.approved_by.username == "sun_finance"
+
+
+def test_the_batch_page_shows_one_masked_line_per_payee_and_the_payroll_only_once_approved(
+    page, live_server, sign_in, demo_people
+):
+    """Issue 17, item 6: ID numbers and accounts masked on the page (in full only in the
+    approved payroll), one line per payee with the months it covers, the payroll link after
+    approval."""
+    from subsidies.batch_payees import payee_lines
+    from subsidies.models import PaymentBatch
+
+    call_command("load_demo", stdout=io.StringIO())
+    batch = (
+        PaymentBatch.objects.filter(status="draft", authority__code="songjiang-hrss")
+        .order_by("pk")
+        .first()
+    )
+    assert batch is not None
+    lines = payee_lines(batch.payments.select_related("award__person", "award__unit"))
+    sign_in("sun_finance", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/subsidies/batches/{batch.pk}/")
+    table = page.locator("#batch-payees")
+    text = table.inner_text()
+    assert table.locator("tbody tr").count() == len(lines)
+    for line in lines:
+        if line.id_number:
+            assert line.id_number not in text and line.masked_id_number in text
+        if line.account:
+            assert line.account not in text and line.masked_account in text
+        assert line.months in text
+    assert page.get_by_role("link", name="导出发放名单（xlsx）").count() == 0
+    assert page.get_by_text("批次审核后方可导出发放名单").is_visible()
+    page.get_by_role("button", name="审核通过").click()
+    page.locator("#batch-status").get_by_text("已审核").wait_for()
+    assert page.get_by_role("link", name="导出发放名单（xlsx）").is_visible()

@@ -95,7 +95,7 @@ def test_the_qingpu_leader_is_paid_as_a_person_with_id_and_bank(
             "6222020200112233446",
             20000,
             "区人才发展专项资金",
-            "2022",
+            "2022年度",  # the periods a payee's line covers, in words (issue 17)
         ]
     ]
     unit_row = Payment.objects.get(award=award, kind="unit_grant")

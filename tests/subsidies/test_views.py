@@ -112,11 +112,20 @@ def test_bad_input_is_shown_next_to_the_field_and_kept(client, login_as, award):
 
 
 def test_the_statement_shows_the_ledger_and_full_numbers_only_to_staff(client, login_as, award):
+    login_as("chen_office")
+    page = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
+    assert "6217000011112222333" in page
+    client.logout()
+    # finance reads the account masked here, in full in the approved payroll (issue 17)
     login_as("sun_finance")
     page = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
-    assert "6217000011112222333" in page and "2026-02" in page
+    assert "6217000011112222333" not in page and "***************2333" in page
+    assert "2026-02" in page
     assert "工作津贴" in page and "届中考核" in page and "发放中" in page
-    assert "310104197503151011"[:6] in page
+    from portal.identity import mask_id_number
+
+    number = award.person_id_number or award.person.id_number
+    assert number not in page and mask_id_number(number) in page
     client.logout()
     login_as("li_ming")
     page = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
@@ -214,7 +223,7 @@ def test_the_payroll_export_has_chinese_headers_and_full_numbers(client, login_a
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("姓名", "身份证号", "单位", "开户银行", "账号", "金额", "资金来源", "期间")
-    assert len(rows) == 3
+    assert len(rows) == 2  # one line per payee, with the months it covers (issue 17)
     name, id_number, unit, bank, account, amount, funding, period = rows[1]
     assert (name, bank, account, funding) == (
         "李明",
@@ -224,7 +233,7 @@ def test_the_payroll_export_has_chinese_headers_and_full_numbers(client, login_a
     )
     assert len(id_number) == 18 and "*" not in id_number
     assert unit == "上海松江精密机械有限公司"
-    assert float(amount) == 1000.0 and period in {"2026-01", "2026-02"}
+    assert float(amount) == 2000.0 and period == "2026年1月至2月（共 2 个月）"
 
 
 def test_the_assessments_page_lists_overdue_ones(client, login_as, award_for):
@@ -250,3 +259,40 @@ def test_a_future_period_cannot_be_run_by_hand(client, login_as, award):
     login_as("chen_office")
     response = client.post(reverse("subsidies:runs"), {"kind": "monthly", "period": "2099-01"})
     assert response.status_code == 400 and "不能计算未来的期间" in response.content.decode()
+
+
+def test_the_batch_page_masks_ids_and_accounts_and_shows_one_line_per_payee(
+    client, login_as, award, persona
+):
+    """Issue 17, item 6: the page never shows a full ID number or account (the approved
+    payroll sheet does); one line per payee with the months it covers; the payroll link only
+    once the batch is approved."""
+    batch = PaymentBatch.objects.get()
+    id_number = award.person.id_number
+    assert batch.payments.count() == 2
+    for username in ("sun_finance", "chen_office", "admin"):
+        client.logout()
+        login_as(username)
+        response = client.get(reverse("subsidies:batch", args=[batch.pk]))
+        body = response.content.decode()
+        assert id_number not in body and "6217000011112222333" not in body, username
+        assert "***************2333" in body and id_number[-4:] in body
+        assert [line.months for line in response.context["lines"]] == ["2026年1月至2月"]
+        assert "（共 2 个月）" in body
+        assert reverse("subsidies:batch_export", args=[batch.pk]) not in body
+        assert "批次审核后方可导出发放名单" in body
+    services.approve_batch(batch=batch, by=persona("sun_finance"))
+    body = client.get(reverse("subsidies:batch", args=[batch.pk])).content.decode()
+    assert reverse("subsidies:batch_export", args=[batch.pk]) in body
+
+
+def test_the_award_page_masks_the_payee_for_finance_and_not_for_the_office(client, login_as, award):
+    id_number = award.person.id_number
+    login_as("sun_finance")
+    body = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
+    assert id_number not in body and "6217000011112222333" not in body
+    assert "***************2333" in body
+    client.logout()
+    login_as("chen_office")
+    body = client.get(reverse("subsidies:award", args=[award.pk])).content.decode()
+    assert id_number in body and "6217000011112222333" in body

@@ -1,0 +1,146 @@
+"""The staff queue's forms: its filters and search, and the batch form saying what to do with
+the selected applications (reviews.batch_actions).
+
+The selection itself is the checkboxes' values ("<id>:<stage>"), read by
+batch_actions.resolve; this form holds the action and what it needs: a return's fields or
+materials with their reasons (as on the application's own page), a group's meeting, the expert
+to assign, or the number of experts to draw and the seed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.scope import pool_experts
+from reviews.forms import QueueFilterForm
+
+BATCH_REASON_ROWS = 3
+ONLY_CHOICES = [
+    ("", _("全部")),
+    ("resubmitted", _("退回修改后重新提交")),
+    ("overdue", _("已逾期")),
+]
+
+
+class QueueForm(QueueFilterForm):
+    """The queue's filters: the user's own programmes and their stages, the search (name,
+    unit or application number, across every application in scope) and the workbench's flags."""
+
+    only = forms.ChoiceField(label=_("仅显示"), required=False, choices=ONLY_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("姓名/单位/申报编号")
+        self.fields["q"].help_text = _("在您有权查看的全部申报中查找（不限于待您审核的）")
+        self.fields["only"].widget.attrs["class"] = "form-select form-select-sm"
+
+
+ACTIONS = [
+    ("pass", _("通过")),
+    ("return", _("退回修改")),
+    ("assign", _("指定专家")),
+    ("draw", _("随机抽取专家")),
+]
+
+
+class BatchForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("批量办理"),
+        choices=ACTIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择批量办理的方式。")},
+    )
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("申报人可见，所选申报相同。"),
+    )
+    internal_note = forms.CharField(
+        label=_("内部备注"),
+        required=False,
+        max_length=2000,
+        help_text=_("仅工作人员可见。"),
+    )
+    meeting = forms.CharField(
+        label=_("会议日期或文件"),
+        required=False,
+        max_length=200,
+        help_text=_("协调小组、人才工作领导小组（办公室）审核阶段须填写会议日期、纪要或文件文号。"),
+    )
+    expert = forms.ModelChoiceField(
+        label=_("指定专家"),
+        queryset=None,
+        required=False,
+        help_text=_("与申报人同一单位、已分配或已申明回避的，该件不予分配并列明原因。"),
+    )
+    count = forms.IntegerField(
+        label=_("每件抽取人数"),
+        required=False,
+        min_value=1,
+        max_value=15,
+        error_messages={
+            "min_value": _("抽取人数至少为1人。"),
+            "max_value": _("抽取人数至多为15人。"),
+        },
+    )
+    seed = forms.CharField(
+        label=_("抽取种子（用于复核）"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "种子与专家库一并记入办理记录：用同一种子和同一专家库可复现同样的抽取结果，"
+            "便于事后核查抽取是否公正；不填则由系统随机生成。"
+        ),
+    )
+
+    def __init__(self, *args, field_choices=(), authority_ids=None, may_assign=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_assign:  # only the organising office puts experts on a panel
+            self.fields["action"].choices = ACTIONS[:2]
+        options = [("", _("（选择需修改的字段或材料）")), *list(field_choices)]
+        for i in range(BATCH_REASON_ROWS):
+            self.fields[f"reason_field_{i}"] = forms.ChoiceField(
+                label=_("退回字段或材料%(n)s") % {"n": i + 1}, required=False, choices=options
+            )
+            self.fields[f"reason_text_{i}"] = forms.CharField(
+                label=_("修改理由%(n)s") % {"n": i + 1}, required=False, max_length=500
+            )
+        self.fields["expert"].queryset = pool_experts(authority_ids)
+        self.fields["expert"].label_from_instance = lambda u: u.display_name
+        for name, field in self.fields.items():
+            if name == "action":
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def field_reasons(self) -> dict[str, str]:
+        reasons = {}
+        for i in range(BATCH_REASON_ROWS):
+            key = self.cleaned_data.get(f"reason_field_{i}")
+            text = (self.cleaned_data.get(f"reason_text_{i}") or "").strip()
+            if key and text:
+                reasons[key] = text
+        return reasons
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        for i in range(BATCH_REASON_ROWS):
+            key, text = data.get(f"reason_field_{i}"), (data.get(f"reason_text_{i}") or "")
+            if action == "return" and key and not text.strip():
+                self.add_error(f"reason_text_{i}", _("请填写该字段的修改理由。"))
+            if action == "return" and text.strip() and not key:
+                self.add_error(f"reason_field_{i}", _("请选择需修改的字段或材料。"))
+        if action == "return" and not self.field_reasons():
+            self.add_error(
+                "reason_field_0",
+                _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。"),
+            )
+        if action == "assign" and not data.get("expert"):
+            self.add_error("expert", _("请选择要指定的专家。"))
+        if action == "draw" and not data.get("count"):
+            self.add_error("count", _("请填写每件抽取的专家人数。"))
+        return data
