@@ -23,6 +23,7 @@ from applications.models import Application
 from portal.scope import office_authority_ids, pool_experts
 from programmes.models import ProgrammeVersion
 from reviews import services
+from reviews.forms import seed_field
 from reviews.selectors import admin_scope_q, stage_choices
 
 
@@ -115,15 +116,7 @@ class AssignExpertsForm(forms.Form):
         label=_("指定专家"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     draw = forms.IntegerField(label=_("或随机抽取人数"), min_value=1, max_value=15, required=False)
-    seed = forms.CharField(
-        label=_("抽取种子"),
-        required=False,
-        max_length=64,
-        help_text=_(
-            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
-            "留空则由系统随机生成并记入办理记录"
-        ),
-    )
+    seed = seed_field()
 
     def __init__(self, *args, authority_ids=None, **kwargs):
         super().__init__(*args, **kwargs)

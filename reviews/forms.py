@@ -17,6 +17,19 @@ from reviews.services import OUTCOME_LABELS
 REASON_ROWS = 5
 
 
+def seed_field() -> forms.CharField:
+    """The draw's seed, with what it is for (the same seed and pool draw the same experts)."""
+    return forms.CharField(
+        label=_("抽取种子"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
+            "留空则由系统随机生成并记入办理记录"
+        ),
+    )
+
+
 class QueueFilterForm(forms.Form):
     programme = forms.ChoiceField(label=_("人才项目"), required=False)
     round = forms.IntegerField(label=_("批次"), required=False, widget=forms.HiddenInput)
@@ -225,15 +238,7 @@ class AssignForm(forms.Form):
 class DrawForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
     count = forms.IntegerField(label=_("抽取人数"), min_value=1, max_value=15, initial=3)
-    seed = forms.CharField(
-        label=_("抽取种子"),
-        required=False,
-        max_length=64,
-        help_text=_(
-            "用于核查抽取是否公正：填写同一种子、同一专家库可复现同样的结果；"
-            "留空则由系统随机生成并记入办理记录"
-        ),
-    )
+    seed = seed_field()
 
 
 class CloseExpertStageForm(forms.Form):
