@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -148,21 +147,7 @@ def listing(user, filters: QueueFilter | None = None, *, today: date | None = No
 
 def listing_page(user, filters: QueueFilter | None, number, size: int = 25):
     """One page of the listing: (page, rows), cut on ids first as selectors.queue_page does."""
-    ids = listing(user, filters).values_list("pk", flat=True)
-    page = Paginator(ids, size).get_page(number)
-    wanted = list(page.object_list)
-    rows = (
-        Application.objects.filter(pk__in=wanted)
-        .select_related("round__version__programme", "applicant", "unit")
-        .only(
-            "id", "status", "stage", "stage_entered_at", "round_id", "applicant_id", "unit_id",
-            "round__name", "round__year", "round__version__digest",
-            "round__version__programme__name", "round__version__programme__code",
-            "applicant__real_name", "applicant__username", "unit__name",
-        )
-    )  # fmt: skip
-    loaded = {app.pk: app for app in rows}
-    return page, [loaded[pk] for pk in wanted if pk in loaded]
+    return selectors.page_of_rows(listing(user, filters), number, size)
 
 
 def decidable_ids(user, applications) -> set[int]:

@@ -330,7 +330,7 @@ def load_round(plan: Plan, stdout) -> int:
         app.refresh_from_db()
         if app.stage == expert_stage.code and app.status == Application.Status.IN_REVIEW:
             _score(app, expert_stage, experts, office, rng, submit_all=True)
-    rev.close_expert_stage(round_=round_, stage=expert_stage.code, by=office)
+    rev.close_expert_stage(round=round_, stage=expert_stage.code, by=office)
     # The others, to where each one stops.
     for app, fate in apps:
         if fate[0] in ("return", "reject", "stop"):
@@ -361,7 +361,7 @@ def _after_experts(round_, plan, lead, stages, actors, office, later, today) -> 
         _advance(app, publicity_at, plan, actors, later)
     stage = stages[publicity_at]
     starts = today - timedelta(days=3) if plan.publicity_open else later + timedelta(days=10)
-    publicity = rev.start_publicity(round_=round_, stage=stage.code, starts_on=starts, by=office)
+    publicity = rev.start_publicity(round=round_, stage=stage.code, starts_on=starts, by=office)
     listed = list(publicity.applications.order_by("pk"))
     if plan.publicity_open:
         rev.lodge_objection(
@@ -377,7 +377,7 @@ def _after_experts(round_, plan, lead, stages, actors, office, later, today) -> 
     named_on = publicity.ends_on + timedelta(days=15)
     for app in listed:
         _advance(app, None, plan, actors, named_on)
-    rev.name_candidates(round_=round_, document_number=plan.document, named_on=named_on, by=office)
+    rev.name_candidates(round=round_, document_number=plan.document, named_on=named_on, by=office)
 
 
 def load_demo_year(stdout) -> None:

@@ -69,23 +69,33 @@ def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:
     return qs.order_by(*SORTS.get(filters.sort, SORTS["waiting"]))
 
 
-def queue_page(user, filters: QueueFilter | None, number, size: int = 25):
-    """One page of the queue: (page, rows). The page is cut on ids alone (sorting narrow rows),
-    then only its rows are loaded with their relations: two queries whatever the queue's size."""
-    ids = queue_for(user, filters).values_list("pk", flat=True)
+# The columns a queue row shows (the application, its round and programme, applicant, unit).
+ROW_COLUMNS = (
+    "id", "status", "stage", "stage_entered_at", "round_id", "applicant_id", "unit_id",
+    "round__name", "round__year", "round__version__digest",
+    "round__version__programme__name", "round__version__programme__code",
+    "applicant__real_name", "applicant__username", "unit__name",
+)  # fmt: skip
+
+
+def page_of_rows(applications: QuerySet, number, size: int = 25):
+    """(page, rows) of `applications`: the page is cut on ids alone (sorting narrow rows), then
+    only its rows are loaded with their relations: two queries whatever the list's size."""
+    ids = applications.values_list("pk", flat=True)
     page = Paginator(ids, size).get_page(number)
     wanted = list(page.object_list)
     rows = (
         Application.objects.filter(pk__in=wanted)
         .select_related("round__version__programme", "applicant", "unit")
-        .only(
-            "id", "status", "stage", "stage_entered_at", "round_id", "applicant_id", "unit_id",
-            "round__name", "round__version__digest", "round__version__programme__name",
-            "applicant__real_name", "applicant__username", "unit__name",
-        )
-    )  # fmt: skip
+        .only(*ROW_COLUMNS)
+    )
     loaded = {app.pk: app for app in rows}
     return page, [loaded[pk] for pk in wanted if pk in loaded]
+
+
+def queue_page(user, filters: QueueFilter | None, number, size: int = 25):
+    """One page of the queue: (page, rows), as `page_of_rows` cuts it."""
+    return page_of_rows(queue_for(user, filters), number, size)
 
 
 def expert_queue(user) -> QuerySet:

@@ -294,7 +294,7 @@ def test_objections_are_flagged_to_the_office_that_runs_the_round(
     office = persona("chen_office")
     app = make_application(songjiang, stage="publicity")
     publicity = services.start_publicity(
-        round_=songjiang, stage="publicity", starts_on=timezone.localdate(), by=office
+        round=songjiang, stage="publicity", starts_on=timezone.localdate(), by=office
     )
     assert objection_flags(office) == {"items": []}
     objection = services.lodge_objection(
