@@ -37,6 +37,36 @@ pytestmark = [pytest.mark.slow, pytest.mark.celery, pytest.mark.browser, pytest.
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
+# Signed in on one web process, the other knows the session (cookies do not depend on the port).
+BROWSER_JOURNEY = """
+import sys
+from playwright.sync_api import sync_playwright
+
+chromium, one, other = sys.argv[1:4]
+with sync_playwright() as p:
+    browser = p.chromium.launch(
+        executable_path=chromium,
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    )
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.set_default_timeout(20000)
+    page.goto(f"{one}/accounts/login/")
+    page.get_by_label("用户名 / 手机号 / 邮箱").fill("li_ming")
+    page.get_by_label("密码").fill("Demo@2026")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/workbench/")
+    page.goto(f"{other}/applications/")
+    assert "/accounts/login/" not in page.url, page.url
+    assert page.get_by_role("heading", name="我的申报").count() >= 1
+    page.goto(f"{one}/workbench/")
+    assert "/accounts/login/" not in page.url, page.url
+    page.goto(f"{other}/workbench/")
+    assert "/accounts/login/" not in page.url, page.url
+    browser.close()
+print("ok")
+"""
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -172,32 +202,18 @@ def test_two_web_processes_and_three_workers_share_everything_that_matters(
     persona,
     django_user_model,
 ):
-    from playwright.sync_api import sync_playwright
-
     one, other = cluster.urls
     # --- a browser journey alternating between the two web processes ---------------------
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        page = browser.new_context(locale="zh-CN").new_page()
-        page.set_default_timeout(20000)
-        page.goto(f"{one}/accounts/login/")
-        page.get_by_label("用户名 / 手机号 / 邮箱").fill("li_ming")
-        page.get_by_label("密码").fill("Demo@2026")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/workbench/")
-        # signed in on one, the other knows the session (cookies do not depend on the port)
-        page.goto(f"{other}/applications/")
-        assert "/accounts/login/" not in page.url
-        assert page.get_by_role("heading", name="我的申报").count() >= 1
-        page.goto(f"{one}/workbench/")
-        assert "/accounts/login/" not in page.url
-        page.goto(f"{other}/workbench/")
-        assert "/accounts/login/" not in page.url
-        browser.close()
+    # In a child process: the browser tests' session keeps Playwright's sync API running in this
+    # one, and a second sync Playwright cannot start beside it.
+    journey = subprocess.run(
+        [sys.executable, "-c", BROWSER_JOURNEY, CHROMIUM, one, other],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert journey.returncode == 0, journey.stdout + journey.stderr
+    assert journey.stdout.strip() == "ok"
 
     # --- a payment run spread over the three workers, then in one process ----------------
     run = services.start_run(kind=PaymentRun.Kind.MONTHLY, period=PERIOD, enqueue=False)
