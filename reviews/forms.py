@@ -17,6 +17,28 @@ from reviews.services import OUTCOME_LABELS
 REASON_ROWS = 5
 
 
+def note_field(help_text, *, rows: int) -> forms.CharField:
+    """The decision's opinion, which the applicant reads (one decision or a batch)."""
+    return forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+def internal_note_field(**kwargs) -> forms.CharField:
+    """The decision's note for staff only."""
+    return forms.CharField(
+        label=_("内部备注"),
+        required=False,
+        max_length=2000,
+        help_text=_("仅工作人员可见。"),
+        **kwargs,
+    )
+
+
 def seed_field() -> forms.CharField:
     """The draw's seed, with what it is for (the same seed and pool draw the same experts)."""
     return forms.CharField(
@@ -59,20 +81,8 @@ class DecisionForm(forms.Form):
     """Pass, return with a reason per field, or reject with a reason."""
 
     outcome = forms.ChoiceField(label=_("审核结论"), widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=_("审核意见"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("申报人可见。退回修改、不通过须写明理由。"),
-    )
-    internal_note = forms.CharField(
-        label=_("内部备注"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("仅工作人员可见。"),
-    )
+    note = note_field(_("申报人可见。退回修改、不通过须写明理由。"), rows=3)
+    internal_note = internal_note_field(widget=forms.Textarea(attrs={"rows": 2}))
     stage = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(

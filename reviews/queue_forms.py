@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.scope import pool_experts
-from reviews.forms import QueueFilterForm
+from reviews.forms import QueueFilterForm, internal_note_field, note_field
 
 BATCH_REASON_ROWS = 3
 ONLY_CHOICES = [
@@ -51,19 +51,8 @@ class BatchForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择批量办理的方式。")},
     )
-    note = forms.CharField(
-        label=_("审核意见"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("申报人可见，所选申报相同。"),
-    )
-    internal_note = forms.CharField(
-        label=_("内部备注"),
-        required=False,
-        max_length=2000,
-        help_text=_("仅工作人员可见。"),
-    )
+    note = note_field(_("申报人可见，所选申报相同。"), rows=2)
+    internal_note = internal_note_field()
     meeting = forms.CharField(
         label=_("会议日期或文件"),
         required=False,
