@@ -12,6 +12,10 @@ PORT ?= 8000
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist processes for `make test` (each has its own test database, test_<name>_gwN; the
+# Celery, gunicorn and Redis tests start their services on free ports and queues of their own).
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 
 # Debian packages: the browser for the browser tests, a TrueType CJK font for the PDFs
 # (fast to subset), poppler for checking PDFs, and the libraries WeasyPrint loads.
@@ -61,11 +65,11 @@ check-services: venv
 
 test: venv sysdeps npm check-services
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test-fast: venv
 	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
-		$(PY) -m pytest -m "not browser and not celery and not slow" $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser and not celery and not slow" $(PYTEST_ARGS)
 
 # The checks CI runs before the tests: ruff's rules, ruff's format, and the layer contract of
 # .importlinter (tests/test_architecture.py also finds import cycles and modules over 500 lines).
