@@ -16,6 +16,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.db)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database does not wait for the disk at each commit (`synchronous_commit=off`):
+    a crash can lose only the last test's rows of a database that is thrown away anyway. Keeps
+    pytest-django's per-process suffix (the dependency above) for parallel runs."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process unless a test asks for the real worker (the `celery_worker` fixture).
