@@ -23,6 +23,7 @@ is left alone.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,7 +37,8 @@ from applications.demo import _attach_all
 from applications.demo_data import demo_form_data
 from applications.models import Application
 from portal.models import Region, Role, User
-from programmes.models import Round
+from programmes.models import Programme, Round
+from programmes.rounds import open_round
 from reviews import services as rev
 from reviews import workflow
 from reviews.models import Assignment
@@ -57,6 +59,8 @@ class Plan:
     freelancers: int = 0  # 市中 第八条: applicants without a unit, through their street
     publicity_open: bool = False  # the round's publicity is running today (with an objection)
     document: str = ""
+    year: int | None = None  # a past round of that year (opened here), else the demo round
+    school: bool = True  # the last unit a public institution (where the district has one)
 
 
 PLANS = [
@@ -91,18 +95,73 @@ PLANS = [
         freelancers=3,
         document="市中政办字〔2026〕3号（示例）",
     ),
+    # 青人社〔2020〕54号 六(二): projects that ran a full cycle apply for more (one a unit).
+    Plan(
+        "qingpu-chief-technician-additional-funding",
+        4,
+        18,
+        18,
+        "qingpu_office",
+        "qingpu-hrss",
+        ("qingpu_expert",),
+        document="青人社〔2026〕9号（示例）",
+        school=False,
+    ),
+    # 沪松人社〔2024〕9号: a handful of bases a year, each one organisation.
+    Plan(
+        "songjiang-training-base",
+        5,
+        12,
+        12,
+        "chen_office",
+        "songjiang-hrss",
+        ("expert_a", "expert_b"),
+        publicity_open=True,
+        school=False,
+    ),
+    # 沪松人社规〔2024〕1号 三 (every two years): the 2024 round, named, with its ledger.
+    Plan(
+        "songjiang-chief-technician",
+        6,
+        40,
+        20,
+        "chen_office",
+        "songjiang-hrss",
+        ("expert_a", "expert_b"),
+        document="沪松人社〔2024〕120号（示例）",
+        year=2024,
+    ),
 ]
 EXPERTS_PER_APPLICATION = 3
 TERMINAL = (Application.Status.REJECTED, Application.Status.NAMED, Application.Status.RETURNED)
 
 
-def _round(code: str) -> Round | None:
-    return (
-        Round.objects.filter(
-            version__programme__code=code, status__in=[Round.Status.OPEN, Round.Status.REVIEW]
+def _round(plan: Plan) -> Round | None:
+    rounds = Round.objects.filter(version__programme__code=plan.code)
+    if plan.year is None:
+        return (
+            rounds.filter(status__in=[Round.Status.OPEN, Round.Status.REVIEW])
+            .order_by("-opens_on")
+            .first()
         )
-        .order_by("-opens_on")
-        .first()
+    existing = rounds.filter(year=plan.year).order_by("opens_on").first()
+    if existing is not None:
+        return existing
+    programme = Programme.objects.filter(code=plan.code).first()
+    version = programme.latest_version if programme else None
+    if version is None:
+        return None
+    # A past round, as open_demo_rounds opens one for a text no longer current: its
+    # applications closed, its review done (named), through the text's round rules.
+    quota = (version.data.get("scoring") or {}).get("quota") or {}
+    return open_round(
+        version=version,
+        name=f"{plan.year}年度{programme.name}申报（演示）",
+        year=plan.year,
+        opens_on=date(plan.year, 4, 1),
+        closes_on=date(plan.year, 5, 31),
+        quota=quota.get("count"),
+        status=Round.Status.REVIEW,
     )
 
 
@@ -114,11 +173,23 @@ def _targets(plan: Plan, stages: list, rng: random.Random) -> list:
     returnable = [i for i in staff if "return" in stages[i].outcomes]
     rejectable = [i for i in staff if "reject" in stages[i].outcomes]
     n = plan.count
-    plans = [("draft",)] * max(3, n // 12)
-    plans += [("return", returnable[k % len(returnable)]) for k in range(max(2, n // 16))]
-    plans += [("reject", rejectable[(k * 2) % len(rejectable)]) for k in range(max(2, n // 16))]
-    plans += [("stop", staff[k % len(staff)]) for k in range(len(staff) + n // 10)]
+    few = 1 if n < 30 else 2  # a small round (a training base, 追加资助) has one of each
+    plans = [("draft",)] * max(few + 1, n // 12)
+    if returnable:  # a training base goes from its unit straight to the experts
+        plans += [("return", returnable[k % len(returnable)]) for k in range(max(few, n // 16))]
+    if rejectable:
+        plans += [
+            ("reject", rejectable[(k * 2) % len(rejectable)]) for k in range(max(few, n // 16))
+        ]
+    if staff:
+        plans += [("stop", staff[k % len(staff)]) for k in range(len(staff) + n // 10)]
     plans += [("stop", expert_at)] * 2 + [("scored", expert_at)] * 2
+    if plan.year is not None:  # a finished round: nobody is still waiting anywhere
+        plans = [
+            ("reject", p[1]) if p[0] == "stop" and p[1] in rejectable else p
+            for p in plans
+            if p[0] not in ("stop", "scored") or p[1] in rejectable
+        ]
     plans += [("lead",)] * (n - len(plans))
     rng.shuffle(plans)
     return plans
@@ -281,9 +352,23 @@ def _score(app, stage, experts, office, rng, *, submit_all: bool) -> None:
         )
 
 
+@contextlib.contextmanager
+def _open_for_applications(round_: Round, past: bool):
+    """Replayed as it happened: a past round was open for applications on its day."""
+    if past:
+        Round.objects.filter(pk=round_.pk).update(status=Round.Status.OPEN)
+        round_.refresh_from_db()
+    try:
+        yield
+    finally:
+        if past:
+            Round.objects.filter(pk=round_.pk).update(status=Round.Status.REVIEW)
+            round_.refresh_from_db()
+
+
 @transaction.atomic
 def load_round(plan: Plan, stdout) -> int:
-    round_ = _round(plan.code)
+    round_ = _round(plan)
     office = User.objects.filter(username=plan.office).first()
     if round_ is None or office is None:
         return 0
@@ -293,7 +378,7 @@ def load_round(plan: Plan, stdout) -> int:
     ruleset = round_.version.ruleset
     stages = list(ruleset.workflow.stages)
     district = Region.objects.get(code=ruleset.identity.district)
-    units = people.demo_units(district, plan.units, rng)
+    units = people.demo_units(district, plan.units, rng, school=plan.school)
     streets = people.streets_of(district)
     experts = people.experts(plan.authority, list(plan.experts), EXPERTS_PER_APPLICATION + 1)
     actors = people.Actors(office)
@@ -302,26 +387,23 @@ def load_round(plan: Plan, stdout) -> int:
     on = min(round_.opens_on + timedelta(days=10), round_.closes_on) if past else today
     later = round_.closes_on + timedelta(days=20) if past else today
     fates = _targets(plan, stages, rng)
-    apps = []
-    # Replayed as it happened: a past round was open for applications on `on`.
-    if past:
-        Round.objects.filter(pk=round_.pk).update(status=Round.Status.OPEN)
-        round_.refresh_from_db()
-    try:
+    expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
+    expert_stage = stages[expert_at]
+    # Where a submission goes straight to the experts (a training base), only the lead are
+    # submitted before the ranking is closed; the others come in after it.
+    direct = expert_at == 1
+    apps, late = [], []
+    with _open_for_applications(round_, past):
         for index, fate in enumerate(fates):
             freelancer = index < plan.freelancers
             unit = None if freelancer else units[index % len(units)]
             street = streets[(index * 7) % len(streets)] if freelancer else None
             application = _application(round_, plan, index, unit, street, rng, on)
-            if fate[0] != "draft":
+            if direct and fate[0] not in ("draft", "lead"):
+                late.append(application)
+            elif fate[0] != "draft":
                 _submit(application, on)
             apps.append((application, fate))
-    finally:
-        if past:
-            Round.objects.filter(pk=round_.pk).update(status=Round.Status.REVIEW)
-            round_.refresh_from_db()
-    expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
-    expert_stage = stages[expert_at]
     # The lead: through every stage before the experts, scored, ranked.
     lead = [a for a, fate in apps if fate == ("lead",)]
     for app in lead:
@@ -331,6 +413,9 @@ def load_round(plan: Plan, stdout) -> int:
         if app.stage == expert_stage.code and app.status == Application.Status.IN_REVIEW:
             _score(app, expert_stage, experts, office, rng, submit_all=True)
     rev.close_expert_stage(round=round_, stage=expert_stage.code, by=office)
+    with _open_for_applications(round_, past):
+        for application in late:
+            _submit(application, on)
     # The others, to where each one stops.
     for app, fate in apps:
         if fate[0] in ("return", "reject", "stop"):
@@ -346,33 +431,45 @@ def load_round(plan: Plan, stdout) -> int:
 
 
 def _after_experts(round_, plan, lead, stages, actors, office, later, today) -> None:
-    """The lead's way on: two kept at the credit check, the publicity, the naming."""
+    """The lead's way on. A round in progress keeps one or two at each stage between the
+    experts and the publicity (two at the credit check) and its publicity runs today with an
+    objection waiting; a finished round's publicity had an objection, dismissed, and its
+    candidates are named."""
     passed = []
     for app in lead:
         app.refresh_from_db()
         if app.status == Application.Status.IN_REVIEW:
             passed.append(app)
-    credit = next((i for i, s in enumerate(stages) if s.kind == "credit_check"), None)
+    expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
     publicity_at = next(i for i, s in enumerate(stages) if s.kind == "publicity")
-    held = passed[:2] if credit is not None else []
-    for app in held:
-        _advance(app, credit, plan, actors, later)
+    held = []
+    if plan.publicity_open:
+        for i in range(expert_at + 1, publicity_at):
+            held += [i] * (2 if stages[i].kind == "credit_check" else 1)
+    for app, at in zip(passed, held, strict=False):
+        _advance(app, at, plan, actors, later)
     for app in passed[len(held) :]:
         _advance(app, publicity_at, plan, actors, later)
     stage = stages[publicity_at]
     starts = today - timedelta(days=3) if plan.publicity_open else later + timedelta(days=10)
     publicity = rev.start_publicity(round=round_, stage=stage.code, starts_on=starts, by=office)
     listed = list(publicity.applications.order_by("pk"))
+    objection = rev.lodge_objection(
+        publicity=publicity,
+        application=listed[0],
+        name="示例群众",
+        contact="19900000001",
+        text="该候选人所报技术成果的完成时间与事实不符，请核实。",
+        today=today if plan.publicity_open else starts,
+    )
     if plan.publicity_open:
-        rev.lodge_objection(
-            publicity=publicity,
-            application=listed[0],
-            name="示例群众",
-            contact="19900000001",
-            text="该候选人所报技术成果的完成时间与事实不符，请核实。",
-            today=today,
-        )
         return
+    rev.resolve_objection(
+        objection=objection,
+        by=office,
+        upheld=False,
+        resolution="经核实，成果完成时间有单位证明，异议不成立。",
+    )
     rev.close_publicity(publicity=publicity, by=office, today=publicity.ends_on + timedelta(days=1))
     named_on = publicity.ends_on + timedelta(days=15)
     for app in listed:
