@@ -105,7 +105,6 @@ PLANS = [
         "qingpu-hrss",
         ("qingpu_expert",),
         document="青人社〔2026〕9号（示例）",
-        school=False,
     ),
     # 沪松人社〔2024〕9号: a handful of bases a year, each one organisation.
     Plan(
@@ -193,6 +192,23 @@ def _targets(plan: Plan, stages: list, rng: random.Random) -> list:
     plans += [("lead",)] * (n - len(plans))
     rng.shuffle(plans)
     return plans
+
+
+def _departments_first(fates: list, stages: list, units: list, plan: Plan) -> None:
+    """Give the fates that stop at a department's review to the applicants of a unit under a
+    department (a public institution): only their path passes there."""
+    at_department = [
+        k
+        for k, fate in enumerate(fates)
+        if fate[0] in ("stop", "return", "reject") and stages[fate[1]].kind == "department_review"
+    ]
+    under = [
+        k
+        for k in range(plan.freelancers, len(fates))
+        if units[k % len(units)].department_id and k not in at_department
+    ]
+    for k, j in zip(at_department, under, strict=False):
+        fates[k], fates[j] = fates[j], fates[k]
 
 
 # --- one application's own steps ---------------------------------------------------------------
@@ -378,7 +394,7 @@ def load_round(plan: Plan, stdout) -> int:
     ruleset = round_.version.ruleset
     stages = list(ruleset.workflow.stages)
     district = Region.objects.get(code=ruleset.identity.district)
-    units = people.demo_units(district, plan.units, rng, school=plan.school)
+    units = people.demo_units(district, plan.units, school=plan.school)
     streets = people.streets_of(district)
     experts = people.experts(plan.authority, list(plan.experts), EXPERTS_PER_APPLICATION + 1)
     actors = people.Actors(office)
@@ -387,6 +403,7 @@ def load_round(plan: Plan, stdout) -> int:
     on = min(round_.opens_on + timedelta(days=10), round_.closes_on) if past else today
     later = round_.closes_on + timedelta(days=20) if past else today
     fates = _targets(plan, stages, rng)
+    _departments_first(fates, stages, units, plan)
     expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
     expert_stage = stages[expert_at]
     # Where a submission goes straight to the experts (a training base), only the lead are
