@@ -8,12 +8,15 @@ Each chief-technician round gets a believable number of applications, argued fro
   the yearly pace with the backlog of a text's last year.
 - 市中 (市中政办字〔2020〕33号 第四条: at most 10 per two years): 30 applications, three for each
   place, three of them freelancers through their residence street (第八条).
+- 松江 2024 (the text's round of two years ago, opened here): 40, every one decided and named.
+- 青浦 追加资助 (六(二)) 18 projects and 松江 training bases 12: the smaller programmes.
 
 Every application goes through the real services and the gate, as the people of the README would
 have done it: the applicant drafts and submits, the unit HR records the discussion and publicity,
 street, department and district staff decide, the office assigns experts who submit score sheets,
-the office closes the ranking, records the credit check, starts the publicity (an objection is
-lodged in Songjiang's), and names the candidates (awards and their ledger by the monthly run).
+the office closes the ranking, records the credit check, starts the publicity (each gets an
+objection: waiting in an open round's, dismissed in a past one's), and names the candidates of
+a past round (awards and their ledger by the monthly run).
 The applications are spread over every stage: drafts, at each review stage, with experts (sheets
 missing), scored, at the credit check, in publicity, named, returned and rejected.
 
