@@ -38,10 +38,14 @@ def main(base: str) -> None:
         page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 860})
         shoot(page, base, None, "/", "home")
         shoot(page, base, "li_ming", "/workbench/", "workbench-applicant")
-        page.goto(base + "/applications/")
-        edit = page.locator("a", has_text="继续填写").first
-        if edit.count():
-            shoot(page, base, None, edit.get_attribute("href"), "declaration")
+        # A draft still being filled in: 李明's, else 顾敏's training-base declaration.
+        for username in ("li_ming", "gu_base"):
+            shoot(page, base, username, "/applications/", "applications")
+            edit = page.locator("a", has_text="继续填写").first
+            if edit.count():
+                shoot(page, base, None, edit.get_attribute("href"), "declaration")
+                break
+        (OUT / "applications.png").unlink(missing_ok=True)
         shoot(page, base, "wang_hr", "/unit/nominations/", "unit-nominations")
         shoot(page, base, "zhao_street", "/reviews/", "street-queue")
         shoot(page, base, "chen_office", "/statistics/", "statistics")

@@ -8,12 +8,15 @@ Each chief-technician round gets a believable number of applications, argued fro
   the yearly pace with the backlog of a text's last year.
 - 市中 (市中政办字〔2020〕33号 第四条: at most 10 per two years): 30 applications, three for each
   place, three of them freelancers through their residence street (第八条).
+- 松江 2024 (the text's round of two years ago, opened here): 40, every one decided and named.
+- 青浦 追加资助 (六(二)) 18 projects and 松江 training bases 12: the smaller programmes.
 
 Every application goes through the real services and the gate, as the people of the README would
 have done it: the applicant drafts and submits, the unit HR records the discussion and publicity,
 street, department and district staff decide, the office assigns experts who submit score sheets,
-the office closes the ranking, records the credit check, starts the publicity (an objection is
-lodged in Songjiang's), and names the candidates (awards and their ledger by the monthly run).
+the office closes the ranking, records the credit check, starts the publicity (each gets an
+objection: waiting in an open round's, dismissed in a past one's), and names the candidates of
+a past round (awards and their ledger by the monthly run).
 The applications are spread over every stage: drafts, at each review stage, with experts (sheets
 missing), scored, at the credit check, in publicity, named, returned and rejected.
 
@@ -23,8 +26,8 @@ is left alone.
 
 from __future__ import annotations
 
+import contextlib
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -36,73 +39,46 @@ from applications.demo import _attach_all
 from applications.demo_data import demo_form_data
 from applications.models import Application
 from portal.models import Region, Role, User
-from programmes.models import Round
+from programmes.models import Programme, Round
+from programmes.rounds import open_round
 from reviews import services as rev
 from reviews import workflow
 from reviews.models import Assignment
 from reviews.permissions import ruleset_of
 from subsidies import demo_year_people as people
 from subsidies import services as sub_services
+from subsidies.demo_year_plans import PLANS, Plan
 
-
-@dataclass(frozen=True)
-class Plan:
-    code: str
-    series: int  # the phone block of its applicants
-    count: int
-    units: int
-    office: str
-    authority: str
-    experts: tuple[str, ...]
-    freelancers: int = 0  # 市中 第八条: applicants without a unit, through their street
-    publicity_open: bool = False  # the round's publicity is running today (with an objection)
-    document: str = ""
-
-
-PLANS = [
-    Plan(
-        "songjiang-chief-technician",
-        1,
-        48,
-        24,
-        "chen_office",
-        "songjiang-hrss",
-        ("expert_a", "expert_b"),
-        publicity_open=True,
-    ),
-    Plan(
-        "qingpu-chief-technician-subsidy",
-        2,
-        36,
-        12,
-        "qingpu_office",
-        "qingpu-hrss",
-        ("qingpu_expert",),
-        document="青人社〔2026〕8号（示例）",
-    ),
-    Plan(
-        "shizhong-chief-technician",
-        3,
-        30,
-        9,
-        "shizhong_office",
-        "shizhong-hrss",
-        ("shizhong_expert",),
-        freelancers=3,
-        document="市中政办字〔2026〕3号（示例）",
-    ),
-]
 EXPERTS_PER_APPLICATION = 3
 TERMINAL = (Application.Status.REJECTED, Application.Status.NAMED, Application.Status.RETURNED)
 
 
-def _round(code: str) -> Round | None:
-    return (
-        Round.objects.filter(
-            version__programme__code=code, status__in=[Round.Status.OPEN, Round.Status.REVIEW]
+def _round(plan: Plan) -> Round | None:
+    rounds = Round.objects.filter(version__programme__code=plan.code)
+    if plan.year is None:
+        return (
+            rounds.filter(status__in=[Round.Status.OPEN, Round.Status.REVIEW])
+            .order_by("-opens_on")
+            .first()
         )
-        .order_by("-opens_on")
-        .first()
+    existing = rounds.filter(year=plan.year).order_by("opens_on").first()
+    if existing is not None:
+        return existing
+    programme = Programme.objects.filter(code=plan.code).first()
+    version = programme.latest_version if programme else None
+    if version is None:
+        return None
+    # A past round, as open_demo_rounds opens one for a text no longer current: its
+    # applications closed, its review done (named), through the text's round rules.
+    quota = (version.data.get("scoring") or {}).get("quota") or {}
+    return open_round(
+        version=version,
+        name=f"{plan.year}年度{programme.name}申报（演示）",
+        year=plan.year,
+        opens_on=date(plan.year, 4, 1),
+        closes_on=date(plan.year, 5, 31),
+        quota=quota.get("count"),
+        status=Round.Status.REVIEW,
     )
 
 
@@ -114,14 +90,43 @@ def _targets(plan: Plan, stages: list, rng: random.Random) -> list:
     returnable = [i for i in staff if "return" in stages[i].outcomes]
     rejectable = [i for i in staff if "reject" in stages[i].outcomes]
     n = plan.count
-    plans = [("draft",)] * max(3, n // 12)
-    plans += [("return", returnable[k % len(returnable)]) for k in range(max(2, n // 16))]
-    plans += [("reject", rejectable[(k * 2) % len(rejectable)]) for k in range(max(2, n // 16))]
-    plans += [("stop", staff[k % len(staff)]) for k in range(len(staff) + n // 10)]
+    few = 1 if n < 30 else 2  # a small round (a training base, 追加资助) has one of each
+    plans = [("draft",)] * max(few + 1, n // 12)
+    if returnable:  # a training base goes from its unit straight to the experts
+        plans += [("return", returnable[k % len(returnable)]) for k in range(max(few, n // 16))]
+    if rejectable:
+        plans += [
+            ("reject", rejectable[(k * 2) % len(rejectable)]) for k in range(max(few, n // 16))
+        ]
+    if staff:
+        plans += [("stop", staff[k % len(staff)]) for k in range(len(staff) + n // 10)]
     plans += [("stop", expert_at)] * 2 + [("scored", expert_at)] * 2
+    if plan.year is not None:  # a finished round: nobody is still waiting anywhere
+        plans = [
+            ("reject", p[1]) if p[0] == "stop" and p[1] in rejectable else p
+            for p in plans
+            if p[0] not in ("stop", "scored") or p[1] in rejectable
+        ]
     plans += [("lead",)] * (n - len(plans))
     rng.shuffle(plans)
     return plans
+
+
+def _departments_first(fates: list, stages: list, units: list, plan: Plan) -> None:
+    """Give the fates that stop at a department's review to the applicants of a unit under a
+    department (a public institution): only their path passes there."""
+    at_department = [
+        k
+        for k, fate in enumerate(fates)
+        if fate[0] in ("stop", "return", "reject") and stages[fate[1]].kind == "department_review"
+    ]
+    under = [
+        k
+        for k in range(plan.freelancers, len(fates))
+        if units[k % len(units)].department_id and k not in at_department
+    ]
+    for k, j in zip(at_department, under, strict=False):
+        fates[k], fates[j] = fates[j], fates[k]
 
 
 # --- one application's own steps ---------------------------------------------------------------
@@ -281,9 +286,23 @@ def _score(app, stage, experts, office, rng, *, submit_all: bool) -> None:
         )
 
 
+@contextlib.contextmanager
+def _open_for_applications(round_: Round, past: bool):
+    """Replayed as it happened: a past round was open for applications on its day."""
+    if past:
+        Round.objects.filter(pk=round_.pk).update(status=Round.Status.OPEN)
+        round_.refresh_from_db()
+    try:
+        yield
+    finally:
+        if past:
+            Round.objects.filter(pk=round_.pk).update(status=Round.Status.REVIEW)
+            round_.refresh_from_db()
+
+
 @transaction.atomic
 def load_round(plan: Plan, stdout) -> int:
-    round_ = _round(plan.code)
+    round_ = _round(plan)
     office = User.objects.filter(username=plan.office).first()
     if round_ is None or office is None:
         return 0
@@ -293,7 +312,7 @@ def load_round(plan: Plan, stdout) -> int:
     ruleset = round_.version.ruleset
     stages = list(ruleset.workflow.stages)
     district = Region.objects.get(code=ruleset.identity.district)
-    units = people.demo_units(district, plan.units, rng)
+    units = people.demo_units(district, plan.units, school=plan.school)
     streets = people.streets_of(district)
     experts = people.experts(plan.authority, list(plan.experts), EXPERTS_PER_APPLICATION + 1)
     actors = people.Actors(office)
@@ -302,26 +321,24 @@ def load_round(plan: Plan, stdout) -> int:
     on = min(round_.opens_on + timedelta(days=10), round_.closes_on) if past else today
     later = round_.closes_on + timedelta(days=20) if past else today
     fates = _targets(plan, stages, rng)
-    apps = []
-    # Replayed as it happened: a past round was open for applications on `on`.
-    if past:
-        Round.objects.filter(pk=round_.pk).update(status=Round.Status.OPEN)
-        round_.refresh_from_db()
-    try:
+    _departments_first(fates, stages, units, plan)
+    expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
+    expert_stage = stages[expert_at]
+    # Where a submission goes straight to the experts (a training base), only the lead are
+    # submitted before the ranking is closed; the others come in after it.
+    direct = expert_at == 1
+    apps, late = [], []
+    with _open_for_applications(round_, past):
         for index, fate in enumerate(fates):
             freelancer = index < plan.freelancers
             unit = None if freelancer else units[index % len(units)]
             street = streets[(index * 7) % len(streets)] if freelancer else None
             application = _application(round_, plan, index, unit, street, rng, on)
-            if fate[0] != "draft":
+            if direct and fate[0] not in ("draft", "lead"):
+                late.append(application)
+            elif fate[0] != "draft":
                 _submit(application, on)
             apps.append((application, fate))
-    finally:
-        if past:
-            Round.objects.filter(pk=round_.pk).update(status=Round.Status.REVIEW)
-            round_.refresh_from_db()
-    expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
-    expert_stage = stages[expert_at]
     # The lead: through every stage before the experts, scored, ranked.
     lead = [a for a, fate in apps if fate == ("lead",)]
     for app in lead:
@@ -331,6 +348,9 @@ def load_round(plan: Plan, stdout) -> int:
         if app.stage == expert_stage.code and app.status == Application.Status.IN_REVIEW:
             _score(app, expert_stage, experts, office, rng, submit_all=True)
     rev.close_expert_stage(round=round_, stage=expert_stage.code, by=office)
+    with _open_for_applications(round_, past):
+        for application in late:
+            _submit(application, on)
     # The others, to where each one stops.
     for app, fate in apps:
         if fate[0] in ("return", "reject", "stop"):
@@ -346,33 +366,45 @@ def load_round(plan: Plan, stdout) -> int:
 
 
 def _after_experts(round_, plan, lead, stages, actors, office, later, today) -> None:
-    """The lead's way on: two kept at the credit check, the publicity, the naming."""
+    """The lead's way on. A round in progress keeps one or two at each stage between the
+    experts and the publicity (two at the credit check) and its publicity runs today with an
+    objection waiting; a finished round's publicity had an objection, dismissed, and its
+    candidates are named."""
     passed = []
     for app in lead:
         app.refresh_from_db()
         if app.status == Application.Status.IN_REVIEW:
             passed.append(app)
-    credit = next((i for i, s in enumerate(stages) if s.kind == "credit_check"), None)
+    expert_at = next(i for i, s in enumerate(stages) if s.kind in workflow.EXPERT_KINDS)
     publicity_at = next(i for i, s in enumerate(stages) if s.kind == "publicity")
-    held = passed[:2] if credit is not None else []
-    for app in held:
-        _advance(app, credit, plan, actors, later)
+    held = []
+    if plan.publicity_open:
+        for i in range(expert_at + 1, publicity_at):
+            held += [i] * (2 if stages[i].kind == "credit_check" else 1)
+    for app, at in zip(passed, held, strict=False):
+        _advance(app, at, plan, actors, later)
     for app in passed[len(held) :]:
         _advance(app, publicity_at, plan, actors, later)
     stage = stages[publicity_at]
     starts = today - timedelta(days=3) if plan.publicity_open else later + timedelta(days=10)
     publicity = rev.start_publicity(round=round_, stage=stage.code, starts_on=starts, by=office)
     listed = list(publicity.applications.order_by("pk"))
+    objection = rev.lodge_objection(
+        publicity=publicity,
+        application=listed[0],
+        name="示例群众",
+        contact="19900000001",
+        text="该候选人所报技术成果的完成时间与事实不符，请核实。",
+        today=today if plan.publicity_open else starts,
+    )
     if plan.publicity_open:
-        rev.lodge_objection(
-            publicity=publicity,
-            application=listed[0],
-            name="示例群众",
-            contact="19900000001",
-            text="该候选人所报技术成果的完成时间与事实不符，请核实。",
-            today=today,
-        )
         return
+    rev.resolve_objection(
+        objection=objection,
+        by=office,
+        upheld=False,
+        resolution="经核实，成果完成时间有单位证明，异议不成立。",
+    )
     rev.close_publicity(publicity=publicity, by=office, today=publicity.ends_on + timedelta(days=1))
     named_on = publicity.ends_on + timedelta(days=15)
     for app in listed:

@@ -67,9 +67,11 @@ def streets_of(district: Region) -> list[Region]:
     )
 
 
-def demo_units(district: Region, count: int, rng: random.Random) -> list[Unit]:
+def demo_units(district: Region, count: int, *, school=True) -> list[Unit]:
     """`count` fictitious units of the district, each in a different street or town where the
-    district has enough; one public institution under a department where the district has one."""
+    district has enough; one public institution under a department where the district has one
+    (`school`). A unit another round made already is kept as it is (rounds share units), and what
+    is drawn for a unit follows from the district and its index alone, whichever round makes it."""
     streets = streets_of(district)
     union = Union.objects.filter(district=district).first()
     department = Department.objects.filter(district=district).order_by("code").first()
@@ -80,16 +82,17 @@ def demo_units(district: Region, count: int, rng: random.Random) -> list[Unit]:
         street = streets[(n * 5) % len(streets)] if streets else None
         name = f"示例{district.name[:2]}{brand}{trade}"
         dept = None
-        if n == count - 1 and department is not None:
+        if school and n == count - 1 and department is not None:
             name, kind, dept = (
                 f"示例{district.name}{brand}职业技术学校",
                 Unit.Kind.PUBLIC_INSTITUTION,
                 department,
             )
+        rng = random.Random(f"demo-year-unit:{district.code}:{n}")
         prefix = f"91{AREA.get(district.code, '310117')}{n:02d}{rng.randrange(10**7):07d}"
         if kind == Unit.Kind.PUBLIC_INSTITUTION:
             prefix = "12" + prefix[2:]
-        unit, _ = Unit.objects.update_or_create(
+        unit, _ = Unit.objects.get_or_create(
             name=name,
             defaults={
                 "credit_code": prefix + uscc.calc_check_digit(prefix),

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from portal.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_people
+from portal.demo_outbox import counted_console_notices
 from portal.models import Role
 
 
@@ -24,6 +25,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        with counted_console_notices() as sent:
+            self.load(year=options["year"])
+        if sent.counted:
+            self.stdout.write(sent.summary())
+        self.stdout.write(
+            self.style.SUCCESS("演示数据已就绪。所有演示账号的密码：" + DEMO_PASSWORD)
+        )
+        for username, real_name, roles, _extra in ACCOUNTS:
+            labels = "、".join(str(Role(role).label) for role, _kind, _scope in roles)
+            self.stdout.write(f"  {username:<12} {real_name}  {labels}")
+
+    def load(self, *, year: bool) -> None:
         load_demo_people()
         call_command("load_programmes", verbosity=0)
         call_command("open_demo_rounds", verbosity=0)
@@ -33,14 +46,8 @@ class Command(BaseCommand):
             hook = getattr(config, "load_demo", None)
             if hook:
                 hook(self.stdout)
-        if options["year"]:  # the bigger demo, after every app's own (subsidies.demo_year)
+        if year:  # the bigger demo, after every app's own (subsidies.demo_year)
             for config in apps.get_app_configs():
                 hook = getattr(config, "load_demo_year", None)
                 if hook:
                     hook(self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS("演示数据已就绪。所有演示账号的密码：" + DEMO_PASSWORD)
-        )
-        for username, real_name, roles, _extra in ACCOUNTS:
-            labels = "、".join(str(Role(role).label) for role, _kind, _scope in roles)
-            self.stdout.write(f"  {username:<12} {real_name}  {labels}")
