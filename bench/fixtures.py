@@ -1,5 +1,6 @@
 """What the database benchmarks set up alike: the rule sets and demo people loaded, a Songjiang
-round of the benchmark's own (made again each time), and `count` fresh applicant accounts."""
+round of the benchmark's own (made again each time), `count` fresh applicant accounts, and a
+signed-in session for a user."""
 
 from __future__ import annotations
 
@@ -45,3 +46,16 @@ def fresh_users(prefix: str, count: int, name: str):
         User(username=f"{prefix}{i}", real_name=f"{name}{i:04d}", password="!")
         for i in range(count)
     )
+
+
+def session_for(user) -> str:
+    """The key of a new signed-in session of `user` (the cookie a browser would hold)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "portal.auth_backends.PhoneOrEmailBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
