@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bench.django_setup import setup_django
@@ -65,16 +65,9 @@ def _prepare(count: int):
     from django.utils import timezone
 
     from applications.models import Application
-    from bench.fixtures import bench_round, fresh_users
-    from programmes.models import Round
+    from bench.fixtures import fresh_users, review_round
 
-    round_, units, street = bench_round(
-        ROUND_NAME,
-        status=Round.Status.REVIEW,
-        opens_on=date(2026, 3, 1),
-        closes_on=date(2026, 4, 30),
-        year=2026,
-    )
+    round_, units, street = review_round(ROUND_NAME)
     users = fresh_users(USER_PREFIX, count, "申报人")
     now = timezone.now()
     Application.objects.bulk_create(

@@ -42,17 +42,10 @@ def _prepare(count: int):
 
     from applications.demo_data import demo_form_data
     from applications.models import Application, PdfBatch
-    from bench.fixtures import bench_round, fresh_users
-    from programmes.models import Round
+    from bench.fixtures import fresh_users, review_round
 
     PdfBatch.objects.filter(round__name=ROUND_NAME).delete()
-    round_, units, street = bench_round(
-        ROUND_NAME,
-        status=Round.Status.REVIEW,
-        opens_on=date(2026, 3, 1),
-        closes_on=date(2026, 4, 30),
-        year=2026,
-    )
+    round_, units, street = review_round(ROUND_NAME)
     users = fresh_users(USER_PREFIX, count, "批量")
     version = round_.version
     data = demo_form_data(version.ruleset, on=date(2026, 3, 10))

@@ -37,6 +37,19 @@ def bench_round(name: str, *, status: str, opens_on: date, closes_on: date, year
     return round_, units, Region.objects.get(code="songjiang-chedun")
 
 
+def review_round(name: str):
+    """bench_round of a closed 2026 round (1 March to 30 April) under review."""
+    from programmes.models import Round
+
+    return bench_round(
+        name,
+        status=Round.Status.REVIEW,
+        opens_on=date(2026, 3, 1),
+        closes_on=date(2026, 4, 30),
+        year=2026,
+    )
+
+
 def fresh_users(prefix: str, count: int, name: str):
     """`count` accounts named `prefix`0… (those of an earlier run deleted first)."""
     from portal.models import User
