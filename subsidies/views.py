@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import audit
+from portal.flash import run_step
 from portal.identity import mask_account, mask_id_number
 from portal.models import Authority
 from portal.scope import may_see_full_identity
@@ -263,12 +264,7 @@ def _claim(user, pk: int, predicate) -> Payment:
 
 def _claim_action(request, pk: int, predicate, service, done: str):
     claim = _claim(request.user, pk, predicate)
-    try:
-        service(claim=claim, by=request.user)
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
+    run_step(request, lambda: service(claim=claim, by=request.user), done, services.AwardError)
     back = request.POST.get("next", "")
     if back == "list":
         return redirect("subsidies:recoveries")
@@ -428,12 +424,7 @@ def _batch_step(request, pk: int, step, success: str):
     _require(may_approve_batches, request.user)  # a role the user lacks: 403
     if not request.user.has_perm("subsidies.approve_batch", batch):
         raise Http404
-    try:
-        step(batch=batch, by=request.user)
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
+    run_step(request, lambda: step(batch=batch, by=request.user), success, services.AwardError)
     return redirect("subsidies:batch", pk=batch.pk)
 
 
