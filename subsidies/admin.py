@@ -26,17 +26,16 @@ AWARD_LIST_COLUMNS = (
     "title",
     "ruleset_version__programme__name",
 )
-PAYEE_FIELDS = tuple(
-    f"award__{name}"
-    for name in (
-        "person_name",
-        "person_id_number",
-        "person_bank",
-        "person_account",
-        "unit_bank",
-        "unit_account",
-    )
+# The award's payee fields (收款人), encrypted ones among them.
+PAYEES = (
+    "person_name",
+    "person_id_number",
+    "person_bank",
+    "person_account",
+    "unit_bank",
+    "unit_account",
 )
+PAYEE_FIELDS = tuple(f"award__{name}" for name in PAYEES)
 
 
 class ReadOnlyMixin:
@@ -77,15 +76,7 @@ class AwardAdmin(ListColumns, ScopedAdmin, ImportExportModelAdmin):
         "title",
     ]
     # The payees may be completed here (收款人); the ledger's facts are recorded on the award's page.
-    fields = [
-        *readonly_fields,
-        "person_name",
-        "person_id_number",
-        "person_bank",
-        "person_account",
-        "unit_bank",
-        "unit_account",
-    ]
+    fields = [*readonly_fields, *PAYEES]
     inlines = [EventInline]
     # The list reads the programme's name, never the rule set's JSON or the payee's encrypted
     # fields; no count of the whole table beside the filtered one.
