@@ -50,6 +50,23 @@ def review_round(name: str):
     )
 
 
+def in_material_review(round_, user, units, street, **fields):
+    """An unsaved application of `user` in `round_`, nominated by the Songjiang machinery unit
+    and at the office's material review (for bulk_create); `fields` on top."""
+    from applications.models import Application
+
+    return Application(
+        round=round_,
+        applicant=user,
+        unit=units["songjiang_machinery"],
+        channel="unit",
+        status=Application.Status.IN_REVIEW,
+        stage="material_review",
+        street=street,
+        **fields,
+    )
+
+
 def fresh_users(prefix: str, count: int, name: str):
     """`count` accounts named `prefix`0… (those of an earlier run deleted first)."""
     from portal.models import User
