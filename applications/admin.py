@@ -27,7 +27,7 @@ from applications.models import (
 from applications.resources import CandidateListResource
 from applications.selectors import ruleset_of
 from portal import scope
-from portal.admin_scope import ReadOnlyAdmin, ScopedAdmin, ScopedInline
+from portal.admin_scope import ListColumns, ReadOnlyAdmin, ScopedAdmin, ScopedInline
 from portal.scope import may_see_full_identity
 from programmes.models import Programme
 
@@ -104,7 +104,7 @@ LIST_DEFERRED = (
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdmin, ReadOnlyAdmin, ExportMixin, admin.ModelAdmin):
+class ApplicationAdmin(ListColumns, ScopedAdmin, ReadOnlyAdmin, ExportMixin, admin.ModelAdmin):
     resource_classes = [CandidateListResource]
     list_display = [
         "applicant_name",
@@ -124,14 +124,12 @@ class ApplicationAdmin(ScopedAdmin, ReadOnlyAdmin, ExportMixin, admin.ModelAdmin
 
     # No count of the whole table beside the filtered one (a second scan of every row).
     show_full_result_count = False
+    # the list shows none of the declaration's JSON (nor the applicant's encrypted fields),
+    # which would be read and decoded for every row of the page
+    list_deferred = LIST_DEFERRED
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).defer("round__version__data")
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
-            # the list shows none of the declaration's JSON (nor the applicant's encrypted
-            # fields), which would be read and decoded for every row of the page
-            queryset = queryset.defer(*LIST_DEFERRED)
-        return queryset
+        return super().get_queryset(request).defer("round__version__data")
 
     @admin.display(description=_("申报人"), ordering="applicant__real_name")
     def applicant_name(self, obj):

@@ -363,34 +363,16 @@ def form_document(ruleset, data: dict, **options):
         return check_pages(render_document(html, FORM_CSS))
 
 
-def render_form_data_pdf(
-    ruleset,
-    data: dict,
-    *,
-    year: int | None = None,
-    number: str = "",
-    attachments: dict[str, list[str]] | None = None,
-    mask_id: bool = False,
-    opinions: dict[str, dict] | None = None,
-) -> bytes:
+def render_form_data_pdf(ruleset, data: dict, **options) -> bytes:
     """The application form of `ruleset` filled with `data` (Application.data) as PDF bytes.
 
-    `year` fills the cover title's {year}; `number` is the application number in the page
-    header; `attachments` maps checklist item codes to the names of the files uploaded (None:
-    not known, e.g. a blank or demo form); `mask_id` shows ID numbers as 310***********1234;
-    `opinions`: what was decided in the opinion boxes (see form_layout).
+    The options are form_layout's: `year` fills the cover title's {year}; `number` is the
+    application number in the page header; `attachments` maps checklist item codes to the names
+    of the files uploaded (None: not known, e.g. a blank or demo form); `mask_id` shows ID
+    numbers as 310***********1234; `opinions`: what was decided in the opinion boxes.
     """
     with pdf_limits():
-        document = form_document(
-            ruleset,
-            data,
-            year=year,
-            number=number,
-            attachments=attachments,
-            mask_id=mask_id,
-            opinions=opinions,
-        )
-        return document.write_pdf()
+        return form_document(ruleset, data, **options).write_pdf()
 
 
 def application_number(application) -> str:

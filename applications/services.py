@@ -280,15 +280,15 @@ def add_attachment(*, application: Application, item: str, upload, by) -> Attach
         )
         attachment.file.save("upload", ContentFile(checked.data), save=False)
         attachment.save()
-        ApplicationEvent.record(
-            application,
-            by=by,
-            action="attachment",
-            note=f"上传材料：{items[item].title}",
-            from_status="",
-            from_stage="",
-        )
+        _attachment_event(application, by, f"上传材料：{items[item].title}")
     return attachment
+
+
+def _attachment_event(application, by, note: str) -> None:
+    """An upload or removal in the application's record; its status and stage stay."""
+    ApplicationEvent.record(
+        application, by=by, action="attachment", note=note, from_status="", from_stage=""
+    )
 
 
 def remove_attachment(*, attachment: Attachment, by) -> None:
@@ -300,14 +300,7 @@ def remove_attachment(*, attachment: Attachment, by) -> None:
         title = items.get(attachment.item, attachment.item)
         attachment.file.delete(save=False)
         attachment.delete()
-        ApplicationEvent.record(
-            application,
-            by=by,
-            action="attachment",
-            note=f"删除材料：{title}",
-            from_status="",
-            from_stage="",
-        )
+        _attachment_event(application, by, f"删除材料：{title}")
 
 
 def submission_problems(application: Application, *, on: date) -> dict[str, list[str]]:

@@ -25,6 +25,7 @@ from applications.permissions import (
     own_applications,
 )
 from portal import audit
+from portal.flash import run_step
 from portal.models import Unit
 from portal.scope import may_see_full_identity
 from programmes import selectors as programme_selectors
@@ -324,12 +325,12 @@ def _edit_url(application):
 def delete_attachment(request, pk: int, attachment_id: int):
     application = _application(request, pk, edit=True)
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
-    try:
-        services.remove_attachment(attachment=attachment, by=request.user)
-    except services.ApplicationError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已删除该材料。")
+    run_step(
+        request,
+        lambda: services.remove_attachment(attachment=attachment, by=request.user),
+        "已删除该材料。",
+        services.ApplicationError,
+    )
     return redirect(f"{_edit_url(application)}#materials")
 
 
@@ -428,14 +429,15 @@ def version(request, pk: int, number: int):
 @require_POST
 def withdraw(request, pk: int):
     application = _application(request, pk, edit=True)
-    try:
-        services.withdraw_application(
-            application=application, by=request.user, reason=request.POST.get("reason", "")
-        )
-    except services.ApplicationError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "申报已撤回。")
+    reason = request.POST.get("reason", "")
+    run_step(
+        request,
+        lambda: services.withdraw_application(
+            application=application, by=request.user, reason=reason
+        ),
+        "申报已撤回。",
+        services.ApplicationError,
+    )
     return redirect("applications:detail", pk=pk)
 
 

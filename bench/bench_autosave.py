@@ -18,9 +18,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.django_setup import setup_django
-from bench.server import wait_until_up
+from bench.server import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS = int(os.environ.get("BENCH_AUTOSAVE_USERS", "200"))
@@ -91,12 +89,9 @@ class _FormFields(HTMLParser):
 
 
 def _prepare(count: int):
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     from applications.demo_data import demo_form_data
     from applications.models import Application
-    from bench.fixtures import bench_round, fresh_users
+    from bench.fixtures import bench_round, fresh_users, session_for
     from programmes.models import Round
 
     today = date.today()
@@ -122,63 +117,8 @@ def _prepare(count: int):
         )
         for user in users
     )
-    sessions = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "portal.auth_backends.PhoneOrEmailBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
+    sessions = [session_for(user) for user in users]
     return [(a.pk, s) for a, s in zip(applications, sessions, strict=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start_server(port: int, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "BENCH_BARE_VIEW": "1",
-        "STAFF_MFA_REQUIRED": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    # Production serves hashed static files (whitenoise's manifest): collected first.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-            "--worker-class",
-            "gthread",
-            "--access-logfile",
-            "-",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    return wait_until_up(process, port, log)
 
 
 def _cookie(session: str, csrf: str = "") -> str:
@@ -213,10 +153,11 @@ def run() -> list[dict]:
     from applications.models import Application
 
     people = _prepare(USERS)
-    port = _free_port()
+    port = free_port()
     log = ROOT / "bench" / "tmp" / f"gunicorn-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    server = _start_server(port, log)
+    options = ["--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread"]
+    server = start_gunicorn(port, log, [*options, "--access-logfile", "-"])
     saves: list[float] = []
     bare: list[float] = []
     failures: list[str] = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bench.django_setup import setup_django
@@ -65,28 +65,18 @@ def _prepare(count: int):
     from django.utils import timezone
 
     from applications.models import Application
-    from bench.fixtures import bench_round, fresh_users
-    from programmes.models import Round
+    from bench.fixtures import fresh_users, in_material_review, review_round
 
-    round_, units, street = bench_round(
-        ROUND_NAME,
-        status=Round.Status.REVIEW,
-        opens_on=date(2026, 3, 1),
-        closes_on=date(2026, 4, 30),
-        year=2026,
-    )
+    round_, units, street = review_round(ROUND_NAME)
     users = fresh_users(USER_PREFIX, count, "申报人")
     now = timezone.now()
     Application.objects.bulk_create(
-        Application(
-            round=round_,
-            applicant=user,
-            unit=units["songjiang_machinery"],
-            channel="unit",
-            status=Application.Status.IN_REVIEW,
-            stage="material_review",
+        in_material_review(
+            round_,
+            user,
+            units,
+            street,
             stage_entered_at=now - timedelta(minutes=7 * i),
-            street=street,
             data={"person": {"name": user.real_name}},
             submitted_at=now - timedelta(days=30),
         )

@@ -38,7 +38,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from bench.django_setup import setup_django
-from bench.server import wait_until_up
+from bench.fixtures import session_for
+from bench.server import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [int(s) for s in os.environ.get("BENCH_PAGES_SIZES", "2000,20000").split(",") if s]
@@ -236,53 +237,6 @@ def _prepare(size: int) -> tuple[str, float]:
 # --- the server and the load ------------------------------------------------------------------
 
 
-def _session(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "portal.auth_backends.PhoneOrEmailBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
-
-
-def _start_server(url: str, port: int, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ["SECRET_KEY"],
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "BENCH_BARE_VIEW": "1",
-        "STAFF_MFA_REQUIRED": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "portal.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(WORKERS),
-            "--worker-class", "sync",
-            "--timeout", "120",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    return wait_until_up(process, port, log)
-
-
 class _Load:
     """Client threads, each sending the page and then the bare view, in turn (so both see the
     same load on the machine at the same moments); milliseconds per request of each."""
@@ -339,7 +293,7 @@ def _requests(chosen: dict, port: int) -> tuple[dict, tuple]:
 
     from bench.bench_autosave import _cookie
 
-    sessions = {who: _session(chosen[who]) for who in ("office", "applicant")}
+    sessions = {who: session_for(chosen[who]) for who in ("office", "applicant")}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     draft = chosen["draft"].pk
     connection.request(
@@ -376,12 +330,17 @@ def _requests(chosen: dict, port: int) -> tuple[dict, tuple]:
 
 
 def _time_pages(chosen: dict, url: str) -> dict:
-    from bench.bench_autosave import _free_port
-
-    port = _free_port()
+    port = free_port()
     log = ROOT / "bench" / "tmp" / f"gunicorn-pages-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    server = _start_server(url, port, log)
+    server = start_gunicorn(
+        port,
+        log,
+        ["--workers", str(WORKERS), "--worker-class", "sync", "--timeout", "120"],
+        DATABASE_URL=url,
+        SECRET_KEY=os.environ["SECRET_KEY"],
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+    )
     try:
         requests, bare = _requests(chosen, port)
         load = _Load(port)

@@ -42,29 +42,19 @@ def _prepare(count: int):
 
     from applications.demo_data import demo_form_data
     from applications.models import Application, PdfBatch
-    from bench.fixtures import bench_round, fresh_users
-    from programmes.models import Round
+    from bench.fixtures import fresh_users, in_material_review, review_round
 
     PdfBatch.objects.filter(round__name=ROUND_NAME).delete()
-    round_, units, street = bench_round(
-        ROUND_NAME,
-        status=Round.Status.REVIEW,
-        opens_on=date(2026, 3, 1),
-        closes_on=date(2026, 4, 30),
-        year=2026,
-    )
+    round_, units, street = review_round(ROUND_NAME)
     users = fresh_users(USER_PREFIX, count, "批量")
     version = round_.version
     data = demo_form_data(version.ruleset, on=date(2026, 3, 10))
     Application.objects.bulk_create(
-        Application(
-            round=round_,
-            applicant=user,
-            unit=units["songjiang_machinery"],
-            channel="unit",
-            status=Application.Status.IN_REVIEW,
-            stage="material_review",
-            street=street,
+        in_material_review(
+            round_,
+            user,
+            units,
+            street,
             data={**data, "person": {**data["person"], "name": user.real_name}},
             submitted_at=timezone.now(),
         )

@@ -74,6 +74,24 @@ class ScopedAdmin:
         return scope.visible(request.user, queryset), distinct
 
 
+class ListColumns:
+    """A ModelAdmin mixin: its list page (the changelist) reads only `list_only` (when given)
+    and none of `list_deferred`, e.g. no JSON nor encrypted fields the list does not show."""
+
+    list_only: tuple[str, ...] | list[str] = ()
+    list_deferred: tuple[str, ...] | list[str] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match and match.url_name and match.url_name.endswith("changelist"):
+            if self.list_only:
+                queryset = queryset.only(*self.list_only)
+            if self.list_deferred:
+                queryset = queryset.defer(*self.list_deferred)
+        return queryset
+
+
 class ReadOnlyAdmin:
     """A ModelAdmin mixin for records made by the services (never added, changed or deleted in
     the admin; viewing stays with the view permission and the scope)."""

@@ -73,64 +73,78 @@ def _index_field(model, field):
     return model._meta.get_field(name) if name else None
 
 
-def encrypt_column(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
-    """Every value of `model.name` under the first key, its blind index current."""
+# What a pass makes of one batch of rows: (pk, change) for each row it looked at; a change
+# that is empty counts the row as current, None leaves it as it is (already counted).
+Rewrite = Callable[[list[tuple], Counts], Iterator[tuple[int, dict | None]]]
+
+
+def _rewrite(model, name: str, rewrite: Rewrite, *, columns=(), using: str, batch: int) -> Counts:
+    """Walk `model.name` (and `columns`) in batches, each in one transaction, and write back
+    what `rewrite` changes."""
     field = model._meta.get_field(name)
-    index = _index_field(model, field)
     counts = Counts(f"{model._meta.db_table}.{field.column}")
-    columns = [field.column, *([index.column] if index else [])]
     manager = model._base_manager.using(using)
-    for rows in _batches(model, columns, using=using, batch=batch):
+    for rows in _batches(model, [field.column, *columns], using=using, batch=batch):
         with transaction.atomic(using=using):
-            for pk, stored, *stored_index in rows:
-                change: dict = {}
-                if stored in (None, ""):
-                    plain = stored
-                elif crypto.looks_encrypted(stored):
-                    try:
-                        plain = crypto.decrypt(stored)
-                    except InvalidToken:
-                        counts.failed += 1
-                        continue
-                    if not crypto.is_current(stored):
-                        change[name] = plain
-                        counts.reencrypted += 1
-                else:
-                    plain = stored
-                    change[name] = plain
-                    counts.encrypted += 1
-                if index is not None:
-                    wanted = crypto.blind_index(index.kind, plain)
-                    if stored_index[0] != wanted:
-                        change[index.name] = wanted
-                        if name not in change:
-                            counts.reindexed += 1
+            for pk, change in rewrite(rows, counts):
                 if change:
                     manager.filter(pk=pk).update(**change)
-                else:
+                elif change is not None:
                     counts.current += 1
     return counts
 
 
-def decrypt_column(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
-    """Every value of `model.name` back to plaintext (a migration's way back)."""
-    field = model._meta.get_field(name)
-    counts = Counts(f"{model._meta.db_table}.{field.column}")
-    manager = model._base_manager.using(using)
-    for rows in _batches(model, [field.column], using=using, batch=batch):
-        with transaction.atomic(using=using):
-            for pk, stored in rows:
-                if not crypto.looks_encrypted(stored or ""):
-                    continue
+def encrypt_column(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
+    """Every value of `model.name` under the first key, its blind index current."""
+    index = _index_field(model, model._meta.get_field(name))
+
+    def rewrite(rows, counts):
+        for pk, stored, *stored_index in rows:
+            change: dict = {}
+            if stored in (None, ""):
+                plain = stored
+            elif crypto.looks_encrypted(stored):
                 try:
                     plain = crypto.decrypt(stored)
                 except InvalidToken:
                     counts.failed += 1
+                    yield pk, None
                     continue
-                plain_value = Value(plain, output_field=models.TextField())
-                manager.filter(pk=pk).update(**{name: plain_value})
+                if not crypto.is_current(stored):
+                    change[name] = plain
+                    counts.reencrypted += 1
+            else:
+                plain = stored
+                change[name] = plain
                 counts.encrypted += 1
-    return counts
+            if index is not None:
+                wanted = crypto.blind_index(index.kind, plain)
+                if stored_index[0] != wanted:
+                    change[index.name] = wanted
+                    if name not in change:
+                        counts.reindexed += 1
+            yield pk, change
+
+    columns = [index.column] if index else []
+    return _rewrite(model, name, rewrite, columns=columns, using=using, batch=batch)
+
+
+def decrypt_column(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
+    """Every value of `model.name` back to plaintext (a migration's way back)."""
+
+    def rewrite(rows, counts):
+        for pk, stored in rows:
+            if not crypto.looks_encrypted(stored or ""):
+                continue
+            try:
+                plain = crypto.decrypt(stored)
+            except InvalidToken:
+                counts.failed += 1
+                continue
+            counts.encrypted += 1
+            yield pk, {name: Value(plain, output_field=models.TextField())}
+
+    return _rewrite(model, name, rewrite, using=using, batch=batch)
 
 
 def _loaded(stored):
@@ -174,38 +188,31 @@ def _rotated(data, codes, counts: Counts):
 def encrypt_declarations(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
     """Every personal value inside `model.name` (a declaration) under the first key: the
     shipped codes (`crypto.PERSONAL_CODES`) and the personal fields of each row's rule set."""
-    field = model._meta.get_field(name)
-    counts = Counts(f"{model._meta.db_table}.{field.column}")
-    manager = model._base_manager.using(using)
-    rulesets = _rulesets(model, field, using=using)
-    for rows in _batches(model, [field.column], using=using, batch=batch):
+    rulesets = _rulesets(model, model._meta.get_field(name), using=using)
+
+    def rewrite(rows, counts):
         of_row = rulesets([pk for pk, _ in rows])
-        with transaction.atomic(using=using):
-            for pk, stored in rows:
-                codes = crypto.personal_codes(of_row.get(pk))
-                data, changed = _rotated(_loaded(stored), codes, counts)
-                if changed:
-                    manager.filter(pk=pk).update(**{name: data})
-                else:
-                    counts.current += 1
-    return counts
+        for pk, stored in rows:
+            codes = crypto.personal_codes(of_row.get(pk))
+            data, changed = _rotated(_loaded(stored), codes, counts)
+            yield pk, {name: data} if changed else {}
+
+    return _rewrite(model, name, rewrite, using=using, batch=batch)
 
 
 def decrypt_declarations(model, name: str, *, using: str = "default", batch: int = BATCH) -> Counts:
     """Every token inside `model.name` back to plaintext (a migration's way back)."""
-    field = model._meta.get_field(name)
-    counts = Counts(f"{model._meta.db_table}.{field.column}")
-    manager = model._base_manager.using(using)
-    for rows in _batches(model, [field.column], using=using, batch=batch):
-        with transaction.atomic(using=using):
-            for pk, stored in rows:
-                data = _loaded(stored)
-                if not any(crypto.tokens_in(data)):
-                    continue
-                plain = Value(crypto.decrypt_declaration(data), output_field=models.JSONField())
-                manager.filter(pk=pk).update(**{name: plain})
-                counts.encrypted += 1
-    return counts
+
+    def rewrite(rows, counts):
+        for pk, stored in rows:
+            data = _loaded(stored)
+            if not any(crypto.tokens_in(data)):
+                continue
+            counts.encrypted += 1
+            plain = Value(crypto.decrypt_declaration(data), output_field=models.JSONField())
+            yield pk, {name: plain}
+
+    return _rewrite(model, name, rewrite, using=using, batch=batch)
 
 
 def _rulesets(model, field, *, using: str) -> Callable[[list[int]], dict[int, object]]:

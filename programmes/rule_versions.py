@@ -213,6 +213,15 @@ def _require_state(version: ProgrammeVersion, state: str, refusal: str) -> None:
         raise RuleVersionError(f"{refusal}（该版本为“{version.get_state_display()}”）。")
 
 
+def _managed(version: ProgrammeVersion, by, state: str, refusal: str) -> ProgrammeVersion:
+    """The version locked, for a step of one who may manage its programme, in `state`."""
+    version = _locked(version)
+    if not may_manage(by, version.programme):
+        raise RuleVersionError("您不能修改该项目的规则。")
+    _require_state(version, state, refusal)
+    return version
+
+
 def _move(version: ProgrammeVersion, state: str, *, by, what: str, **stamps) -> ProgrammeVersion:
     """Set the version's state and its stamps (who, when), with the audit row."""
     version.state = state
@@ -226,10 +235,7 @@ def _move(version: ProgrammeVersion, state: str, *, by, what: str, **stamps) -> 
 @transaction.atomic
 def submit_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     """A draft goes to approval (草稿 → 待审核)."""
-    version = _locked(version)
-    if not may_manage(by, version.programme):
-        raise RuleVersionError("您不能修改该项目的规则。")
-    _require_state(version, State.DRAFT, "只有草稿可以提交审核")
+    version = _managed(version, by, State.DRAFT, "只有草稿可以提交审核")
     return _move(version, State.PENDING, by=by, what="提交审核", submitted_at=timezone.now())
 
 
@@ -250,10 +256,7 @@ def approve_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
 @transaction.atomic
 def retire_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
     """No new round on this version (rounds already open on it keep it)."""
-    version = _locked(version)
-    if not may_manage(by, version.programme):
-        raise RuleVersionError("您不能修改该项目的规则。")
-    _require_state(version, State.ACTIVE, "只有生效的版本可以停用")
+    version = _managed(version, by, State.ACTIVE, "只有生效的版本可以停用")
     return _move(version, State.RETIRED, by=by, what="停用", retired_at=timezone.now())
 
 

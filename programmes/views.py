@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.flash import run_step
 from programmes import rule_versions as service
 from programmes.forms import CopyForm, RoundForm, UploadForm
 from programmes.models import Programme, ProgrammeVersion
@@ -175,12 +176,9 @@ def act(request, code: str, number: int, action: str):
     if action not in ACTIONS:
         raise Http404("没有该操作")
     step, done = ACTIONS[action]
-    try:
-        step(version=version, by=request.user)
-    except service.RuleVersionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
+    run_step(
+        request, lambda: step(version=version, by=request.user), done, service.RuleVersionError
+    )
     return redirect("programmes:version", code=code, number=number)
 
 

@@ -52,6 +52,46 @@ def seed_field() -> forms.CharField:
     )
 
 
+class ReturnReasons:
+    """A return's reasons, `reason_rows` rows of a field or material and why (a form mixin)."""
+
+    reason_rows = 0
+
+    def add_reason_rows(self, rows: int, field_choices) -> None:
+        self.reason_rows = rows
+        options = [("", _("（选择需修改的字段或材料）")), *list(field_choices)]
+        for i in range(rows):
+            self.fields[f"reason_field_{i}"] = forms.ChoiceField(
+                label=_("退回字段或材料%(n)s") % {"n": i + 1}, required=False, choices=options
+            )
+            self.fields[f"reason_text_{i}"] = forms.CharField(
+                label=_("修改理由%(n)s") % {"n": i + 1}, required=False, max_length=500
+            )
+
+    def field_reasons(self) -> dict[str, str]:
+        reasons = {}
+        for i in range(self.reason_rows):
+            key = self.cleaned_data.get(f"reason_field_{i}")
+            text = (self.cleaned_data.get(f"reason_text_{i}") or "").strip()
+            if key and text:
+                reasons[key] = text
+        return reasons
+
+    def clean_reasons(self, data: dict, *, returning: bool) -> None:
+        """Each row both or neither; a return with at least one."""
+        for i in range(self.reason_rows):
+            key, text = data.get(f"reason_field_{i}"), (data.get(f"reason_text_{i}") or "")
+            if key and not text.strip():
+                self.add_error(f"reason_text_{i}", _("请填写该字段的修改理由。"))
+            if text.strip() and not key:
+                self.add_error(f"reason_field_{i}", _("请选择需修改的字段或材料。"))
+        if returning and not self.field_reasons():
+            self.add_error(
+                "reason_field_0",
+                _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。"),
+            )
+
+
 class QueueFilterForm(forms.Form):
     programme = forms.ChoiceField(label=_("人才项目"), required=False)
     round = forms.IntegerField(label=_("批次"), required=False, widget=forms.HiddenInput)
@@ -77,7 +117,7 @@ class QueueFilterForm(forms.Form):
         self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ReturnReasons, forms.Form):
     """Pass, return with a reason per field, or reject with a reason."""
 
     outcome = forms.ChoiceField(label=_("审核结论"), widget=forms.RadioSelect)
@@ -111,14 +151,7 @@ class DecisionForm(forms.Form):
             )
         self.has_return = "return" in outcomes
         if self.has_return:
-            options = [("", _("（选择需修改的字段或材料）")), *list(field_choices)]
-            for i in range(REASON_ROWS):
-                self.fields[f"reason_field_{i}"] = forms.ChoiceField(
-                    label=_("退回字段或材料%(n)s") % {"n": i + 1}, required=False, choices=options
-                )
-                self.fields[f"reason_text_{i}"] = forms.CharField(
-                    label=_("修改理由%(n)s") % {"n": i + 1}, required=False, max_length=500
-                )
+            self.add_reason_rows(REASON_ROWS, field_choices)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -133,31 +166,11 @@ class DecisionForm(forms.Form):
             return f"{prefix}{note}"
         return note
 
-    def field_reasons(self) -> dict[str, str]:
-        reasons = {}
-        for i in range(REASON_ROWS if self.has_return else 0):
-            key = self.cleaned_data.get(f"reason_field_{i}")
-            text = (self.cleaned_data.get(f"reason_text_{i}") or "").strip()
-            if key and text:
-                reasons[key] = text
-        return reasons
-
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
         note = (data.get("note") or "").strip()
-        if self.has_return:
-            for i in range(REASON_ROWS):
-                key, text = data.get(f"reason_field_{i}"), data.get(f"reason_text_{i}")
-                if key and not (text or "").strip():
-                    self.add_error(f"reason_text_{i}", _("请填写该字段的修改理由。"))
-                if (text or "").strip() and not key:
-                    self.add_error(f"reason_field_{i}", _("请选择需修改的字段或材料。"))
-        if outcome == "return" and not self.field_reasons():
-            self.add_error(
-                "reason_field_0",
-                _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。"),
-            )
+        self.clean_reasons(data, returning=outcome == "return")
         if outcome == "reject" and not note:
             self.add_error("note", _("不通过须写明理由。"))
         return data
@@ -212,22 +225,21 @@ class ScoreSheetForm(forms.Form):
         }
 
 
-class RecuseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("回避理由"),
-        max_length=500,
+def _reason_field(label, *, max_length: int, required) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("请说明需要回避的原因。")},
+        error_messages={"required": required},
     )
+
+
+class RecuseForm(forms.Form):
+    reason = _reason_field(_("回避理由"), max_length=500, required=_("请说明需要回避的原因。"))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("理由"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("请填写理由。")},
-    )
+    reason = _reason_field(_("理由"), max_length=1000, required=_("请填写理由。"))
 
 
 class AssignForm(forms.Form):

@@ -110,22 +110,12 @@ def in_scope(user) -> QuerySet:
     )
 
 
-def _filtered(qs: QuerySet, filters: QueueFilter) -> QuerySet:
-    if filters.programme:
-        qs = qs.filter(round__version__programme__code=filters.programme)
-    if filters.round:
-        qs = qs.filter(round_id=filters.round)
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
-    return qs
-
-
 def listing(user, filters: QueueFilter | None = None, *, today: date | None = None) -> QuerySet:
     """The queue page's rows: what waits for the user (filtered, flagged), or with a search
     text every application in scope that matches it; sorted as asked."""
     filters = filters or QueueFilter()
     if filters.q.strip():
-        qs = _filtered(in_scope(user), filters).filter(search_q(filters.q))
+        qs = filters.narrow(in_scope(user)).filter(search_q(filters.q))
         qs = qs.select_related("round__version__programme", "applicant", "unit", "street")
         qs = qs.defer("round__version__data", "data", "warn_reasons")
     else:

@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.scope import pool_experts
-from reviews.forms import QueueFilterForm, internal_note_field, note_field
+from reviews.forms import QueueFilterForm, ReturnReasons, internal_note_field, note_field
 
 BATCH_REASON_ROWS = 3
 ONLY_CHOICES = [
@@ -44,7 +44,7 @@ ACTIONS = [
 ]
 
 
-class BatchForm(forms.Form):
+class BatchForm(ReturnReasons, forms.Form):
     action = forms.ChoiceField(
         label=_("批量办理"),
         choices=ACTIONS,
@@ -89,14 +89,7 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not may_assign:  # only the organising office puts experts on a panel
             self.fields["action"].choices = ACTIONS[:2]
-        options = [("", _("（选择需修改的字段或材料）")), *list(field_choices)]
-        for i in range(BATCH_REASON_ROWS):
-            self.fields[f"reason_field_{i}"] = forms.ChoiceField(
-                label=_("退回字段或材料%(n)s") % {"n": i + 1}, required=False, choices=options
-            )
-            self.fields[f"reason_text_{i}"] = forms.CharField(
-                label=_("修改理由%(n)s") % {"n": i + 1}, required=False, max_length=500
-            )
+        self.add_reason_rows(BATCH_REASON_ROWS, field_choices)
         self.fields["expert"].queryset = pool_experts(authority_ids)
         self.fields["expert"].label_from_instance = lambda u: u.display_name
         for name, field in self.fields.items():
@@ -105,29 +98,11 @@ class BatchForm(forms.Form):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")
 
-    def field_reasons(self) -> dict[str, str]:
-        reasons = {}
-        for i in range(BATCH_REASON_ROWS):
-            key = self.cleaned_data.get(f"reason_field_{i}")
-            text = (self.cleaned_data.get(f"reason_text_{i}") or "").strip()
-            if key and text:
-                reasons[key] = text
-        return reasons
-
     def clean(self):
         data = super().clean()
         action = data.get("action")
-        for i in range(BATCH_REASON_ROWS):
-            key, text = data.get(f"reason_field_{i}"), (data.get(f"reason_text_{i}") or "")
-            if action == "return" and key and not text.strip():
-                self.add_error(f"reason_text_{i}", _("请填写该字段的修改理由。"))
-            if action == "return" and text.strip() and not key:
-                self.add_error(f"reason_field_{i}", _("请选择需修改的字段或材料。"))
-        if action == "return" and not self.field_reasons():
-            self.add_error(
-                "reason_field_0",
-                _("退回修改须写明理由：请至少指明一项需修改的字段或材料，并写明修改理由。"),
-            )
+        if action == "return":
+            self.clean_reasons(data, returning=True)
         if action == "assign" and not data.get("expert"):
             self.add_error("expert", _("请选择要指定的专家。"))
         if action == "draw" and not data.get("count"):

@@ -17,25 +17,16 @@ def queue_flags(user) -> dict:
     """Resubmitted and overdue applications in the user's queue, each linking to the queue
     showing only them."""
     counts = office_queue.flag_counts(user)
-    items = []
-    if counts["resubmitted"]:
-        items.append(
-            {
-                "label": _("退回修改后重新提交"),
-                "status": _("%(n)d 件") % {"n": counts["resubmitted"]},
-                "url": reverse("reviews:queue") + "?only=resubmitted",
-                "flag": "resubmitted",
-            }
-        )
-    if counts["overdue"]:
-        items.append(
-            {
-                "label": _("已逾期待办"),
-                "status": _("%(n)d 件") % {"n": counts["overdue"]},
-                "url": reverse("reviews:queue") + "?only=overdue",
-                "flag": "overdue",
-            }
-        )
+    items = [
+        {
+            "label": label,
+            "status": _("%(n)d 件") % {"n": counts[flag]},
+            "url": reverse("reviews:queue") + f"?only={flag}",
+            "flag": flag,
+        }
+        for flag, label in (("resubmitted", _("退回修改后重新提交")), ("overdue", _("已逾期待办")))
+        if counts[flag]
+    ]
     return {"items": items}
 
 

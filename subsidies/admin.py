@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from portal.admin_scope import ScopedAdmin, ScopedInline
+from portal.admin_scope import ListColumns, ScopedAdmin, ScopedInline
 from subsidies.models import Assessment, Award, AwardEvent, Payment, PaymentBatch, PaymentRun
 from subsidies.resources import (
     AssessmentResource,
@@ -26,17 +26,16 @@ AWARD_LIST_COLUMNS = (
     "title",
     "ruleset_version__programme__name",
 )
-PAYEE_FIELDS = tuple(
-    f"award__{name}"
-    for name in (
-        "person_name",
-        "person_id_number",
-        "person_bank",
-        "person_account",
-        "unit_bank",
-        "unit_account",
-    )
+# The award's payee fields (收款人), encrypted ones among them.
+PAYEES = (
+    "person_name",
+    "person_id_number",
+    "person_bank",
+    "person_account",
+    "unit_bank",
+    "unit_account",
 )
+PAYEE_FIELDS = tuple(f"award__{name}" for name in PAYEES)
 
 
 class ReadOnlyMixin:
@@ -58,7 +57,7 @@ class EventInline(ScopedInline, ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
+class AwardAdmin(ListColumns, ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [AwardResource]
     list_display = ["name", "programme", "document_number", "named_on", "term_end", "title", "page"]
     list_filter = ["district", "title", "ruleset_version__programme"]
@@ -77,26 +76,13 @@ class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
         "title",
     ]
     # The payees may be completed here (收款人); the ledger's facts are recorded on the award's page.
-    fields = [
-        *readonly_fields,
-        "person_name",
-        "person_id_number",
-        "person_bank",
-        "person_account",
-        "unit_bank",
-        "unit_account",
-    ]
+    fields = [*readonly_fields, *PAYEES]
     inlines = [EventInline]
     # The list reads the programme's name, never the rule set's JSON or the payee's encrypted
     # fields; no count of the whole table beside the filtered one.
     list_select_related = ["ruleset_version__programme"]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
-            queryset = queryset.only(*AWARD_LIST_COLUMNS)
-        return queryset
+    list_only = AWARD_LIST_COLUMNS
 
     @admin.display(description="项目")
     def programme(self, obj):
@@ -114,7 +100,7 @@ class AwardAdmin(ScopedAdmin, ImportExportModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
+class PaymentAdmin(ListColumns, ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [PaymentResource]
     list_display = [
         "award",
@@ -135,12 +121,7 @@ class PaymentAdmin(ScopedAdmin, ReadOnlyMixin, ExportMixin, admin.ModelAdmin):
     # in the list's one query, without the award's encrypted payee fields.
     list_select_related = ["award", "batch__authority"]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
-            queryset = queryset.defer(*PAYEE_FIELDS)
-        return queryset
+    list_deferred = PAYEE_FIELDS
 
 
 @admin.register(Assessment)

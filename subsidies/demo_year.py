@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.declaration import as_post, prefilled
-from applications.demo import _attach_all
+from applications.demo import submit_demo
 from applications.demo_data import demo_form_data
 from applications.models import Application
 from portal.models import Region, Role, User
@@ -248,19 +248,6 @@ def _application(round_, plan, index, unit, street, rng, on) -> Application:
     return application
 
 
-def _submit(application, on) -> None:
-    user = application.applicant
-    _attach_all(application, user)
-    for check in app_services.precheck(application, on=on):
-        if check.result == "warn":
-            application.warn_reasons[check.code] = "示例：情况说明"
-    application.save(update_fields=["warn_reasons"])
-    try:
-        app_services.submit_application(application=application, by=user, on=on)
-    except app_services.ApplicationError as exc:
-        raise app_services.ApplicationError(f"{exc}：{exc.errors}") from exc
-
-
 def _score(app, stage, experts, office, rng, *, submit_all: bool) -> None:
     ruleset = ruleset_of(app)
     items = rev.sheet_items(ruleset)
@@ -337,7 +324,7 @@ def load_round(plan: Plan, stdout) -> int:
             if direct and fate[0] not in ("draft", "lead"):
                 late.append(application)
             elif fate[0] != "draft":
-                _submit(application, on)
+                submit_demo(application, application.applicant, on=on, explained="示例：情况说明")
             apps.append((application, fate))
     # The lead: through every stage before the experts, scored, ranked.
     lead = [a for a, fate in apps if fate == ("lead",)]
@@ -350,7 +337,7 @@ def load_round(plan: Plan, stdout) -> int:
     rev.close_expert_stage(round=round_, stage=expert_stage.code, by=office)
     with _open_for_applications(round_, past):
         for application in late:
-            _submit(application, on)
+            submit_demo(application, application.applicant, on=on, explained="示例：情况说明")
     # The others, to where each one stops.
     for app, fate in apps:
         if fate[0] in ("return", "reject", "stop"):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import audit
+from portal.flash import run_step
 from portal.identity import mask_account, mask_id_number
 from portal.models import Authority
 from portal.scope import may_see_full_identity
@@ -263,12 +264,7 @@ def _claim(user, pk: int, predicate) -> Payment:
 
 def _claim_action(request, pk: int, predicate, service, done: str):
     claim = _claim(request.user, pk, predicate)
-    try:
-        service(claim=claim, by=request.user)
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
+    run_step(request, lambda: service(claim=claim, by=request.user), done, services.AwardError)
     back = request.POST.get("next", "")
     if back == "list":
         return redirect("subsidies:recoveries")
@@ -421,36 +417,27 @@ def batch_detail(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def batch_approve(request, pk: int):
+def _batch_step(request, pk: int, step, success: str):
+    """Approve or mark paid: the approving role (403 without it), the batch's permission
+    (404 without it); the service's refusal shown as a message."""
     batch = _batch(request.user, pk)
     _require(may_approve_batches, request.user)  # a role the user lacks: 403
     if not request.user.has_perm("subsidies.approve_batch", batch):
         raise Http404
-    try:
-        services.approve_batch(batch=batch, by=request.user)
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("批次已审核。"))
+    run_step(request, lambda: step(batch=batch, by=request.user), success, services.AwardError)
     return redirect("subsidies:batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_approve(request, pk: int):
+    return _batch_step(request, pk, services.approve_batch, _("批次已审核。"))
 
 
 @login_required
 @require_POST
 def batch_paid(request, pk: int):
-    batch = _batch(request.user, pk)
-    _require(may_approve_batches, request.user)
-    if not request.user.has_perm("subsidies.approve_batch", batch):
-        raise Http404
-    try:
-        services.mark_batch_paid(batch=batch, by=request.user)
-    except services.AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("批次已标记为已发放。"))
-    return redirect("subsidies:batch", pk=batch.pk)
+    return _batch_step(request, pk, services.mark_batch_paid, _("批次已标记为已发放。"))
 
 
 PAYROLL_HEADERS = ["姓名", "身份证号", "单位", "开户银行", "账号", "金额", "资金来源", "期间"]

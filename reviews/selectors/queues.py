@@ -47,6 +47,16 @@ class QueueFilter:
     sort: str = "waiting"
     only: str = ""  # "resubmitted" or "overdue": the workbench's flags (reviews.office_queue)
 
+    def narrow(self, qs: QuerySet) -> QuerySet:
+        """`qs` cut to the chosen programme, round and stage."""
+        if self.programme:
+            qs = qs.filter(round__version__programme__code=self.programme)
+        if self.round:
+            qs = qs.filter(round_id=self.round)
+        if self.stage:
+            qs = qs.filter(stage=self.stage)
+        return qs
+
 
 def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:
     """What waits for this user's decision: live applications at a stage the user acts on, for
@@ -55,13 +65,7 @@ def queue_for(user, filters: QueueFilter | None = None) -> QuerySet:
     scope = stage_scope_q(user)
     if scope is None:
         return Application.objects.none()
-    qs = _base().filter(scope, status__in=LIVE_STATUSES)
-    if filters.programme:
-        qs = qs.filter(round__version__programme__code=filters.programme)
-    if filters.round:
-        qs = qs.filter(round_id=filters.round)
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
+    qs = filters.narrow(_base().filter(scope, status__in=LIVE_STATUSES))
     if filters.q:
         qs = qs.filter(
             Q(applicant__real_name__contains=filters.q) | Q(unit__name__contains=filters.q)

@@ -4,6 +4,7 @@ rendered with the forms of its stages."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import fields
 
 from django.contrib import messages
@@ -96,6 +97,19 @@ def office_round(request, pk: int):
     return render(request, "reviews/office_round.html", _round_context(request, round_))
 
 
+def _office_post(view):
+    """An office POST on one round: signed in, POST only, the round one the user organises;
+    the view gets the round instead of its pk."""
+
+    @login_required
+    @require_POST
+    @functools.wraps(view)
+    def on_round(request, pk: int, **ids):
+        return view(request, _office_round(request, pk), **ids)
+
+    return on_round
+
+
 def _round_application(round_, pk) -> Application:
     return get_object_or_404(
         Application.objects.select_related("round__version"), pk=pk, round=round_
@@ -139,10 +153,8 @@ def _invalid(request, round_, form, name=None):
     )
 
 
-@login_required
-@require_POST
-def assign(request, pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def assign(request, round_):
     if "count" in request.POST:
         return _with_form(
             request,
@@ -169,10 +181,8 @@ def assign(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def assign_balanced(request, pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def assign_balanced(request, round_):
     try:
         per_application = int(request.POST.get("per_application", ""))
     except ValueError:
@@ -239,10 +249,8 @@ def ranking_export(request, pk: int, stage: str):
     return response
 
 
-@login_required
-@require_POST
-def close_expert_stage(request, pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def close_expert_stage(request, round_):
     group = request.POST.get("group", "")
     ranking, info = selectors.ranking_for(round_, request.POST.get("stage", ""), group)
     tied = [(k, info[k][0].applicant.display_name) for k in ranking.tied]
@@ -266,10 +274,8 @@ def close_expert_stage(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def reopen_sheet(request, pk: int, sheet_pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def reopen_sheet(request, round_, sheet_pk: int):
     sheet = get_object_or_404(ScoreSheet, pk=sheet_pk, assignment__application__round=round_)
     return _with_form(
         request,
@@ -280,10 +286,8 @@ def reopen_sheet(request, pk: int, sheet_pk: int):
     )
 
 
-@login_required
-@require_POST
-def credit_check(request, pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def credit_check(request, round_):
     return _with_form(
         request,
         round_,
@@ -298,10 +302,8 @@ def credit_check(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def start_publicity(request, pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def start_publicity(request, round_):
     return _with_form(
         request,
         round_,
@@ -314,10 +316,8 @@ def start_publicity(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def close_publicity(request, pk: int, publicity_pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def close_publicity(request, round_, publicity_pk: int):
     publicity = get_object_or_404(Publicity, pk=publicity_pk, round=round_)
     return _office_action(
         request,
@@ -327,10 +327,8 @@ def close_publicity(request, pk: int, publicity_pk: int):
     )
 
 
-@login_required
-@require_POST
-def resolve_objection(request, pk: int, objection_pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def resolve_objection(request, round_, objection_pk: int):
     objection = get_object_or_404(Objection, pk=objection_pk, publicity__round=round_)
     return _with_form(
         request,
@@ -346,10 +344,8 @@ def resolve_objection(request, pk: int, objection_pk: int):
     )
 
 
-@login_required
-@require_POST
-def naming(request, pk: int):
-    round_ = _office_round(request, pk)
+@_office_post
+def naming(request, round_):
     return _with_form(
         request,
         round_,

@@ -98,31 +98,53 @@ def _record_claim_step(claim: Payment, *, by, reason: str) -> None:
     )
 
 
-def confirm_recovery(*, claim: Payment, by, note: str = "") -> Payment:
-    """The office confirms a recovery claim made by reconciliation (then finance approves it)."""
+def _step_claim(
+    claim: Payment, *, by, was: str, refused: str, to: str, who: str, reason: str, check=None
+) -> Payment:
+    """Move a recovery claim from status `was` to `to` (else AwardError `refused`) under its
+    lock, `by` and the time kept as `<who>_by` and `<who>_at`, the step in the award's history;
+    `check(claim)` may refuse first."""
     with transaction.atomic():
         claim = Payment.objects.select_for_update().get(pk=claim.pk)
-        if claim.recovers_id is None or claim.claim_status != Payment.ClaimStatus.PENDING:
-            raise AwardError(_("该追回记录不在待确认状态。"))
-        claim.claim_status = Payment.ClaimStatus.CONFIRMED
-        claim.confirmed_by = by
-        claim.confirmed_at = timezone.now()
-        claim.save(update_fields=["claim_status", "confirmed_by", "confirmed_at"])
-        _record_claim_step(claim, by=by, reason=note or _("经办确认追回"))
+        if claim.recovers_id is None or claim.claim_status != was:
+            raise AwardError(refused)
+        if check is not None:
+            check(claim)
+        claim.claim_status = to
+        setattr(claim, f"{who}_by", by)
+        setattr(claim, f"{who}_at", timezone.now())
+        claim.save(update_fields=["claim_status", f"{who}_by", f"{who}_at"])
+        _record_claim_step(claim, by=by, reason=reason)
     return claim
+
+
+def confirm_recovery(*, claim: Payment, by, note: str = "") -> Payment:
+    """The office confirms a recovery claim made by reconciliation (then finance approves it)."""
+    return _step_claim(
+        claim,
+        by=by,
+        was=Payment.ClaimStatus.PENDING,
+        refused=_("该追回记录不在待确认状态。"),
+        to=Payment.ClaimStatus.CONFIRMED,
+        who="confirmed",
+        reason=note or _("经办确认追回"),
+    )
 
 
 def approve_recovery(*, claim: Payment, by, note: str = "") -> Payment:
     """Finance approves a confirmed recovery claim; never the one who drafted or confirmed it."""
-    with transaction.atomic():
-        claim = Payment.objects.select_for_update().get(pk=claim.pk)
-        if claim.recovers_id is None or claim.claim_status != Payment.ClaimStatus.CONFIRMED:
-            raise AwardError(_("该追回记录须先经经办确认。"))
+
+    def not_the_drafter_nor_the_confirmer(claim):
         if by.pk in {claim.drafted_by_id, claim.confirmed_by_id}:
             raise AwardError(_("制单或确认追回的人不能审批同一笔追回。"))
-        claim.claim_status = Payment.ClaimStatus.APPROVED
-        claim.approved_by = by
-        claim.approved_at = timezone.now()
-        claim.save(update_fields=["claim_status", "approved_by", "approved_at"])
-        _record_claim_step(claim, by=by, reason=note or _("财务审批追回"))
-    return claim
+
+    return _step_claim(
+        claim,
+        by=by,
+        was=Payment.ClaimStatus.CONFIRMED,
+        refused=_("该追回记录须先经经办确认。"),
+        to=Payment.ClaimStatus.APPROVED,
+        who="approved",
+        reason=note or _("财务审批追回"),
+        check=not_the_drafter_nor_the_confirmer,
+    )

@@ -343,3 +343,34 @@ def test_what_the_blind_index_normalises(keys):
         "id_number", "13800000001"
     )
     assert crypto.blind_index("phone", "") is None
+
+
+def test_the_migrations_way_back_decrypts_in_place_and_the_way_forward_encrypts_again(stored):
+    """portal/field_keys.py's decrypt passes (the encrypting migrations run backwards), then
+    the encrypt passes over what they left."""
+    from applications.models import Application
+    from portal import field_keys
+
+    user, application = stored["user"], stored["application"]
+    id_number = "SELECT id_number FROM portal_user WHERE id = %s"
+    data = "SELECT data::text FROM applications_application WHERE id = %s"
+    assert user.id_number not in raw(id_number, [user.pk])[0][0]
+    assert PERSON_ACCOUNT not in raw(data, [application.pk])[0][0]
+
+    [(with_id,)] = raw("SELECT count(*) FROM portal_user WHERE id_number <> ''")
+    back = field_keys.decrypt_column(User, "id_number", batch=1)
+    assert (back.encrypted, back.failed) == (with_id, 0)
+    assert raw(id_number, [user.pk]) == [(user.id_number,)]
+    assert field_keys.decrypt_declarations(Application, "data").encrypted == 1
+    assert PERSON_ACCOUNT in raw(data, [application.pk])[0][0]
+    assert field_keys.decrypt_column(User, "id_number").encrypted == 0  # nothing left
+
+    forward = field_keys.encrypt_column(User, "id_number", batch=1)
+    assert (forward.encrypted, forward.current) == (with_id, User.objects.count() - with_id)
+    assert user.id_number not in raw(id_number, [user.pk])[0][0]
+    assert User.objects.get(id_number=user.id_number) == user
+    assert field_keys.encrypt_declarations(Application, "data").encrypted > 0
+    assert PERSON_ACCOUNT not in raw(data, [application.pk])[0][0]
+    assert Application.objects.get(pk=application.pk).data == stored["data"]
+    again = field_keys.encrypt_declarations(Application, "data")
+    assert (again.encrypted, again.current) == (0, 1)
