@@ -54,6 +54,14 @@ class YearsParams(Params):
     years: int = Field(ge=1, le=50)
 
 
+def _retirement_category(facts, code: str) -> tuple:
+    """The person's retirement category, and the missing-facts result of check `code` when the
+    retirement date cannot be known (else None)."""
+    category = _category(facts)
+    missing = _retirement_missing(facts, category)
+    return category, (_missing(code, *missing) if missing else None)
+
+
 @register("years_to_retirement", YearsParams)
 def years_to_retirement(facts, params: YearsParams, *, on, channel) -> CheckResult:
     """At least `years` years before the statutory retirement date, counted on the application date.
@@ -63,10 +71,9 @@ def years_to_retirement(facts, params: YearsParams, *, on, channel) -> CheckResu
     does not); the retirement date follows the 2024 reform.
     """
     code = "years_to_retirement"
-    category = _category(facts)
-    missing = _retirement_missing(facts, category)
+    category, missing = _retirement_category(facts, code)
     if missing:
-        return _missing(code, *missing)
+        return missing
     retires = retirement_date(facts.birth_date, category)
     if retires >= add_months(on, 12 * params.years):
         return _passed(code, f"距法定退休年龄{params.years}年及以上（法定退休日期为{retires}）")
@@ -129,10 +136,9 @@ def legal_working_age(facts, params: WorkingAgeParams, *, on, channel) -> CheckR
     reform, on which day the person is retired.
     """
     code = "legal_working_age"
-    category = _category(facts)
-    missing = _retirement_missing(facts, category)
+    category, missing = _retirement_category(facts, code)
     if missing:
-        return _missing(code, *missing)
+        return missing
     age = full_years(facts.birth_date, on)
     if age < params.min_age:
         return _violated(code, f"未满{params.min_age}周岁，不在法定劳动年龄段内")
