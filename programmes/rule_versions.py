@@ -261,23 +261,14 @@ def retire_version(*, version: ProgrammeVersion, by) -> ProgrammeVersion:
 
 
 @transaction.atomic
-def open_round(
-    *, version: ProgrammeVersion, name: str, year: int, opens_on, closes_on, quota, by
-) -> Round:
-    """Open a round on an active version (programmes.rounds.open_round): refused with a
+def open_round(*, version: ProgrammeVersion, by, **fields) -> Round:
+    """Open a round on an active version for office user `by`: the fields (name, year,
+    opens_on, closes_on, quota) as in programmes.rounds.open_round, refused with a
     ValidationError naming the clause where the version is not in force or the text's round
     rules forbid it (Round.full_clean)."""
     if not may_manage(by, version.programme):
         raise RuleVersionError("您不能为该项目开启申报批次。")
-    return rounds.open_round(
-        version=version,
-        name=name,
-        year=year,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        quota=quota,
-        status=Round.Status.OPEN,
-    )
+    return rounds.open_round(version=version, status=Round.Status.OPEN, **fields)
 
 
 # --- compare and try ---------------------------------------------------------------------
