@@ -115,7 +115,9 @@ class ApplicationAdmin(ListColumns, ScopedAdmin, ReadOnlyAdmin, ExportMixin, adm
         "unit",
         "submitted_at",
     ]
-    list_filter = [ProgrammeFilter, "round", "status", "street", "unit"]
+    # No filter by unit: it would list every unit (hundreds, growing with the data) on each
+    # page; the search finds an application by its unit's name.
+    list_filter = [ProgrammeFilter, "round", "status", "street"]
     search_fields = ["applicant__real_name", "applicant__username", "unit__name"]
     list_select_related = ["applicant", "round__version", "street", "unit"]
     inlines = [VersionInline, AttachmentInline, EventInline]

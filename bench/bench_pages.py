@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZES = [int(s) for s in os.environ.get("BENCH_PAGES_SIZES", "2000,20000").split(",") if s]
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_PAGES_CONNECTIONS", "2"))
-RUNS = 3
+RUNS = int(os.environ.get("BENCH_PAGES_RUNS", "5"))
 PAGE_REQUESTS = int(os.environ.get("BENCH_PAGES_REQUESTS", "12"))  # per page per run, at most
 PAGE_SECONDS = float(os.environ.get("BENCH_PAGES_SECONDS", "6"))  # per page per run, at most
 GOAL_RATIO = 40.0
@@ -183,38 +183,82 @@ def _database_url(size: int) -> str:
     return base._replace(path=f"{base.path}_pages_{size}").geturl()
 
 
-def _make_database(url: str) -> None:
+def _admin_url(url: str) -> str:
+    return urlparse(url)._replace(path="/postgres").geturl()
+
+
+def _make_database(url: str, template: str | None = None) -> None:
     import psycopg
 
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
+    name = urlparse(url).path.lstrip("/")
+    with psycopg.connect(_admin_url(url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if template:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def _use_database(url: str) -> None:
-    """Point this process's default connection at `url`'s database."""
-    from django.db import connections
+# What a seeded database is made from: a change to any of these files seeds again.
+SEED_SOURCES = (
+    "subsidies/load_data",
+    "portal/demo.py",
+    "fixtures",
+    "applications/gate.py",
+    "*/migrations",
+)
 
-    parsed = urlparse(url)
-    connections["default"].close()
-    connections["default"].settings_dict["NAME"] = parsed.path.lstrip("/")
+
+def seed_version(size: int) -> str:
+    """A digest of everything a seeded database of `size` applications depends on: the seeding
+    code, the demo people, the fixtures, the gate's bulk path, every migration and the keys the
+    personal data is encrypted with."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{size}|{os.environ.get('FIELD_ENCRYPTION_KEYS', '')}".encode())
+    files = set()
+    for pattern in SEED_SOURCES:
+        for found in ROOT.glob(pattern):
+            files.update(found.rglob("*") if found.is_dir() else [found])
+    for path in sorted(f for f in files if f.is_file() and "__pycache__" not in f.parts):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def _prepare(size: int) -> tuple[str, float]:
-    """The database of `size` seeded applications; its URL and the seconds seeding took."""
-    url = _database_url(size)
-    _make_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+def _seeded_template(url: str, version: str) -> tuple[str, float | None]:
+    """The template database seeded for `url` (`<name>_seed`) and the seconds its seeding took,
+    if it holds the seed of `version` (its comment); else (name, None)."""
+    import psycopg
+
+    template = urlparse(url).path.lstrip("/") + "_seed"
+    with psycopg.connect(_admin_url(url), autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [template],
+        ).fetchone()
+    comment = (row[0] or "") if row else ""
+    parts = comment.split(":")
+    if len(parts) == 3 and parts[0] == "seed" and parts[1] == version:
+        return template, float(parts[2])
+    return template, None
+
+
+def _seed_template(url: str, template: str, version: str, size: int) -> float:
+    """Make `template` afresh: migrate, the demo people, `seed_load`, ANALYZE; the seconds
+    `seed_load` took, written in the database's comment beside the seed's version."""
+    import psycopg
+
+    template_url = urlparse(url)._replace(path=f"/{template}").geturl()
+    _make_database(template_url)
+    env = {**os.environ, "DATABASE_URL": template_url, "PYTHONPATH": str(ROOT)}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    _use_database(url)
+    _use_database(template_url)
     from portal.demo import load_demo_people
 
     load_demo_people()
@@ -231,7 +275,44 @@ def _prepare(size: int) -> tuple[str, float]:
 
     with connection.cursor() as cursor:  # what autovacuum would do after a bulk load
         cursor.execute("ANALYZE")
-    return url, seconds
+    connection.close()  # a template must have no connection when it is copied
+    with psycopg.connect(_admin_url(url), autocommit=True) as admin:
+        admin.execute(f"COMMENT ON DATABASE \"{template}\" IS 'seed:{version}:{seconds:.1f}'")
+    return seconds
+
+
+def _use_database(url: str) -> None:
+    """Point this process's default connection at `url`'s database."""
+    from django.db import connections
+
+    parsed = urlparse(url)
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = parsed.path.lstrip("/")
+
+
+def _prepare(size: int) -> tuple[str, dict]:
+    """A fresh copy of the database of `size` seeded applications: its URL, and how it was made.
+
+    The seeded database is kept as a template (`<name>_pages_<size>_seed`) labelled with the
+    seed's version (`seed_version`); a later run whose version is the same copies it
+    (CREATE DATABASE … TEMPLATE, seconds) instead of seeding again; each run measures on its
+    own copy, so what one run changes (an autosave, a kept PDF) never reaches the next."""
+    url = _database_url(size)
+    version = seed_version(size)
+    template, seeded = _seeded_template(url, version)
+    reused = seeded is not None
+    if not reused:
+        seeded = _seed_template(url, template, version, size)
+    started = time.perf_counter()
+    _make_database(url, template=template)
+    copied = time.perf_counter() - started
+    _use_database(url)
+    return url, {
+        "seed_seconds": round(seeded, 1),
+        "reused": reused,
+        "copy_seconds": round(copied, 1),
+        "seed_version": version,
+    }
 
 
 # --- the server and the load ------------------------------------------------------------------
@@ -377,13 +458,13 @@ def _time_pages(chosen: dict, url: str) -> dict:
 
 def _measure(size: int) -> dict:
     _log(f"bench_pages: seeding {size} applications …")
-    url, seeded = _prepare(size)
+    url, prepared = _prepare(size)
     chosen = targets()
     _log("bench_pages: counting queries …")
     queries = query_counts(chosen)
     _log("bench_pages: timing the pages on gunicorn …")
     timed = _time_pages(chosen, url)
-    return {"seed_seconds": round(seeded, 1), "queries": queries, "timed": timed}
+    return {"prepared": prepared, "queries": queries, "timed": timed}
 
 
 def run() -> list[dict]:
@@ -426,14 +507,26 @@ def run() -> list[dict]:
                 "details": {},
             }
         )
+    prepared = measured[large]["prepared"]
     results.append(
         {
             "name": f"seed_load --applications {large}",
-            "value": measured[large]["seed_seconds"],
+            "value": prepared["seed_seconds"],
             "unit": "s",
             "goal": "a few minutes at most",
-            "met": measured[large]["seed_seconds"] <= 300,
-            "details": {f"at_{size}": m["seed_seconds"] for size, m in measured.items()},
+            "met": prepared["seed_seconds"] <= 300,
+            "details": {f"at_{size}": m["prepared"] for size, m in measured.items()},
+        }
+    )
+    results.append(
+        {
+            "name": f"bench database of {large:,} applications made ready",
+            "value": prepared["copy_seconds"]
+            + (0 if prepared["reused"] else prepared["seed_seconds"]),
+            "unit": "s",
+            "goal": "a few minutes at most (the seeded database reused while its seed is unchanged)",
+            "met": prepared["reused"] or prepared["seed_seconds"] <= 300,
+            "details": {f"at_{size}": m["prepared"] for size, m in measured.items()},
         }
     )
     return results

@@ -379,14 +379,23 @@ ASSESSMENT_COLUMNS = (
 )
 
 
-def assessments_due(districts, today: date) -> dict:
-    rows = []
-    for assessment in (
+# The page lists the assessments due soonest; the xlsx lists them all.
+ASSESSMENTS_SHOWN = 50
+
+
+def assessments_due(districts, today: date, *, limit: int | None = ASSESSMENTS_SHOWN) -> dict:
+    """The assessments without a result, soonest due first; `limit`: the first so many rows
+    (None: all, for the xlsx), the page saying how many there are in all."""
+    pending = (
         Assessment.objects.filter(award__in=_awards(districts), result="")
         .select_related("award__person", "award__unit", "award__ruleset_version__programme")
         .only(*ASSESSMENT_COLUMNS)
-        .order_by("due_on")[:500]
-    ):
+        .order_by("due_on", "pk")
+    )
+    found = list(pending if limit is None else pending[:limit])
+    total = len(found) if limit is None or len(found) < limit else pending.count()
+    rows = []
+    for assessment in found:
         award = assessment.award
         who = award.person.display_name if award.person else (award.unit.name if award.unit else "")
         overdue = assessment.due_on < today
@@ -406,13 +415,16 @@ def assessments_due(districts, today: date) -> dict:
                 "已逾期" if overdue else "待考核",
             ]
         )
-    return {
+    table = {
         "key": "assessments",
         "title": "待考核与逾期考核",
         "columns": ["项目", "对象", "考核类型", "应考核日期", "状态"],
         "rows": rows,
         "chart": None,
     }
+    if total > len(rows):
+        table["note"] = f"共 {total} 项，此处列最早到期的 {len(rows)} 项；完整名单请下载 Excel。"
+    return table
 
 
 def dashboard(
@@ -431,7 +443,9 @@ def dashboard(
         "scores": lambda: score_spread(chosen, limit=None if full else SCORES_SHOWN),
         "awards": lambda: awards_active(districts),
         "money": lambda: money_paid(districts),
-        "assessments": lambda: assessments_due(districts, today),
+        "assessments": lambda: assessments_due(
+            districts, today, limit=None if full else ASSESSMENTS_SHOWN
+        ),
     }
     tables = [make() for key, make in makers.items() if key in scope.tables]
     return rounds, tables

@@ -312,6 +312,11 @@ class Payment(models.Model):
         verbose_name = _("发放台账")
         verbose_name_plural = _("发放台账")
         ordering = ["due_on", "award_id", "kind"]
+        # the admin list's order (Django adds -pk): its page read from the index's start
+        # instead of sorting the whole ledger
+        indexes = [
+            models.Index(fields=["due_on", "award", "kind", "-id"], name="payment_list_order_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["award", "kind", "period", "seq"],

@@ -156,12 +156,14 @@ def annotate_rows(applications, *, now: datetime | None = None, calendar=None) -
     for app in rows:
         version = app.round.version
         stages[app.pk] = ruleset_for(version.pk, version.digest).stage(app.stage)
-    publicity_ends = {}
-    if any(stage is not None and stage.kind == "publicity" for stage in stages.values()):
-        publicity_ends = {
-            (p.round_id, p.stage): p.ends_on
-            for p in Publicity.objects.filter(round_id__in={app.round_id for app in rows})
-        }
+    # Read whether or not a publicity stage is on this page, so that the page's queries do not
+    # depend on which applications it happens to list (one query either way).
+    publicity_ends = {
+        (p.round_id, p.stage): p.ends_on
+        for p in Publicity.objects.filter(round_id__in={app.round_id for app in rows}).only(
+            "round_id", "stage", "ends_on"
+        )
+    }
     for app in rows:
         stage = stages[app.pk]
         app.stage_title = stage.title if stage else app.stage

@@ -133,3 +133,30 @@ def test_a_publicity_in_the_queue_is_due_on_its_last_day(songjiang, make_applica
     )
     [row] = annotate_rows(queue_for(persona("chen_office")))
     assert row.pk == app.pk and row.waiting.deadline == publicity.ends_on
+
+
+def test_a_queue_page_costs_the_same_queries_with_or_without_a_publicity_stage(
+    songjiang, make_application, persona
+):
+    """The publicity ends are read for every page, so a page's queries do not depend on which
+    applications it happens to list (bench_pages counted 13 at 2,000 and 12 at 20,000)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.selectors import annotate_rows
+
+    office = persona("chen_office")
+    reviewed = make_application(songjiang, stage="material_review")
+
+    def queries_of_page() -> int:
+        rows = list(queue_for(office))
+        annotate_rows(rows)  # warm the process caches (the parsed rule set, the calendar)
+        with CaptureQueriesContext(connection) as captured:
+            annotate_rows(rows)
+        return len(captured.captured_queries)
+
+    without = queries_of_page()
+    make_application(songjiang, stage="publicity")
+    assert {row.stage for row in queue_for(office)} == {"material_review", "publicity"}
+    assert queries_of_page() == without
+    assert reviewed.stage == "material_review"
