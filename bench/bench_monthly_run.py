@@ -10,7 +10,12 @@ same rows into a table of the ledger's shape and indexes, timed in the same run 
 5x); the rerun's new rows (goal 0); the process's peak resident memory (ru_maxrss: the awards
 are made in SQL, so the peak is the run's), and that peak again in a process of its own with
 three times the awards (BENCH_AWARDS_LARGE, default 300,000; goal: within 10% of the first, the
-awards being streamed). Prints nothing.
+awards being streamed). Then the ledger is emptied and the same run is made split
+(`subsidies.execute_run` with split, its parts `subsidies.execute_run_part`, as with
+PAYMENT_RUN_SPLIT=1) on a real Celery worker of BENCH_RUN_WORKERS processes (default 2): its
+rows (every column but the ids, the batch by its key) must be those of the run in one process
+(compared by an md5 over the sorted rows in SQL); its seconds are reported. Prints nothing;
+the split run needs REDIS_URL.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ GOAL_SECONDS = 30.0
 GOAL_MEMORY_MB = 1024.0
 GOAL_FLOOR_RATIO = 5.0
 GOAL_MEMORY_GROWTH = 0.10
+RUN_WORKERS = int(os.environ.get("BENCH_RUN_WORKERS", "2"))
 PERIOD = "2026-03"
 SHARES = [  # programme, share of the awards, term in months
     ("songjiang-chief-technician", 70, 36),
@@ -135,6 +141,79 @@ def _floor_seconds() -> float:
     return seconds
 
 
+_LEDGER_DIGEST = """
+SELECT count(*), md5(string_agg(concat_ws('|', p.award_id, p.kind, p.period, p.seq, p.due_on,
+    p.payee, p.amount, p.funding, b.period, b.authority_id, b.funding, b.status),
+    ',' ORDER BY p.award_id, p.kind, p.period, p.seq))
+FROM subsidies_payment AS p LEFT JOIN subsidies_paymentbatch AS b ON b.id = p.batch_id
+"""
+
+
+def _ledger_digest() -> tuple[int, str]:
+    """The ledger's rows and an md5 over them (ids left out: they differ between runs)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_LEDGER_DIGEST)
+        count, digest = cursor.fetchone()
+    return count, digest or ""
+
+
+def _split_run() -> dict:
+    """The ledger emptied, the same period run again split into parts on a real worker of
+    RUN_WORKERS processes; its seconds, parts and the ledger's digest afterwards."""
+    import uuid
+
+    from django.db import connection
+
+    from bench.worker import start_worker, stop_worker
+    from portal.celery import app
+    from subsidies import services, tasks
+    from subsidies.models import PaymentRun
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        raise RuntimeError("bench_monthly_run needs REDIS_URL (the split run's real worker)")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE subsidies_payment, subsidies_paymentbatch CASCADE")
+    PaymentRun.objects.exclude(period="2026-02").delete()
+    queue = f"bench-run-{uuid.uuid4().hex[:8]}"
+    log = ROOT / "bench" / "tmp" / f"{queue}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "0", "PYTHONPATH": str(ROOT)}
+    worker = start_worker(queue, RUN_WORKERS, env, log)
+    try:
+        app.conf.task_always_eager = False
+        app.conf.broker_url = redis_url
+        app.conf.task_default_queue = queue
+        run = services.start_run(kind=PaymentRun.Kind.MONTHLY, period=PERIOD, enqueue=False)
+        started = time.perf_counter()
+        queued = tasks.execute_run.delay(run.pk, None, True).get(timeout=120)
+        while True:
+            run.refresh_from_db()
+            if run.status in (PaymentRun.Status.DONE, PaymentRun.Status.FAILED):
+                break
+            if time.perf_counter() - started > 600:
+                raise RuntimeError(f"split run still {run.status}:\n" + log.read_text())
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+    finally:
+        stop_worker(worker)
+        log.unlink(missing_ok=True)
+    if run.status != PaymentRun.Status.DONE:
+        raise RuntimeError(f"split run failed: {run.error}")
+    rows, digest = _ledger_digest()
+    return {
+        "seconds": round(seconds, 3),
+        "worker_processes": RUN_WORKERS,
+        "parts": queued["parts"],
+        "awards_done": run.awards_done,
+        "created": run.created,
+        "rows": rows,
+        "digest": digest,
+    }
+
+
 def _peak_alone(awards: int) -> dict:
     """The run's peak memory over `awards` awards, in a process of its own."""
     import json
@@ -188,8 +267,11 @@ def run() -> list[dict]:
     rerun_seconds = time.perf_counter() - started
     peak_mb = _peak_mb()
     rows = Payment.objects.count()
+    single_rows, single_digest = _ledger_digest()
     floor_seconds = _floor_seconds()
     ratio = seconds / floor_seconds if floor_seconds else float("inf")
+    split = _split_run()
+    same_rows = (split["rows"], split["digest"]) == (single_rows, single_digest) and rows > 0
     large = _peak_alone(AWARDS_LARGE)
     growth = large["peak_rss_mb"] / peak_mb - 1
 
@@ -225,6 +307,14 @@ def run() -> list[dict]:
                 "floor_seconds": round(floor_seconds, 3),
                 "rows": created + existing,
             },
+        },
+        {
+            "name": f"monthly run split over {RUN_WORKERS} worker processes: same rows as one",
+            "value": int(same_rows),
+            "unit": "bool",
+            "goal": "1 (every row and its batch the same as the run in one process)",
+            "met": same_rows,
+            "details": {**split, "single_rows": single_rows, "single_digest": single_digest},
         },
         {
             "name": "monthly run repeated: new rows",

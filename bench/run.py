@@ -113,7 +113,9 @@ def report_markdown(report: dict) -> str:
         "",
         "Modules: "
         + "; ".join(
-            f"`{m['module']}` {m.get('date', report['date'])[:10]} ({m['seconds']} s)"
+            f"`{m['module']}` {m.get('date', report['date'])[:10]} ({m['seconds']} s"
+            + (f", load average {m['load'][0]} → {m['load'][1]}" if m.get("load") else "")
+            + ")"
             for m in report["modules"]
         )
         + ".",
@@ -174,11 +176,14 @@ def main(argv: list[str]) -> int:
     results, runs = [], []
     for module in modules:
         print(f"{module} ...", end=" ", flush=True)
+        load_before = os.getloadavg()[0]
         figures, seconds, error = run_one(module, env)
+        # the machine's load (others' jobs too): figures on a shared machine are read with it
+        load = [round(load_before, 1), round(os.getloadavg()[0], 1)]
         print("failed" if error else f"done in {seconds:.1f} s", flush=True)
         if error:
             print(error, file=sys.stderr)
-        runs.append({"module": module, "seconds": round(seconds, 1), "error": error})
+        runs.append({"module": module, "seconds": round(seconds, 1), "load": load, "error": error})
         results.extend({**figure, "module": module} for figure in figures)
     date = datetime.now().astimezone().isoformat(timespec="seconds")
     report = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -106,17 +107,38 @@ def mask_id_numbers_in_text(text: str) -> str:
     return ID_NUMBER_PATTERN.sub(lambda m: mask_id_number(m.group(0)), text)
 
 
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_INDEX = {c: n for n, c in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def clean_credit_code(value: str) -> str:
-    """Return the compact 18-character unified social credit code (GB 32100-2015) or raise."""
-    compact = uscc.compact(value or "").upper()
+    """Return the compact 18-character unified social credit code (GB 32100-2015) or raise.
+
+    The same checks as python-stdnum's `cn.uscc` (eight digits, then the code's alphabet, the
+    check digit of GB 32100-2015 4.2), done here because stdnum's character clean-up costs most
+    of a 10,000-row import; text other than ASCII (full-width digits) still goes through stdnum.
+    Remembered for the last few thousand codes: an import checks each row's code twice (the row,
+    then the unit's `clean`).
+    """
+    return _clean_credit_code(value or "")
+
+
+@lru_cache(maxsize=4096)
+def _clean_credit_code(value: str) -> str:
+    if value.isascii():
+        compact = value.replace(" ", "").replace("-", "").strip().upper()
+    else:
+        compact = uscc.compact(value).upper()
     if not compact:
         raise IdentityError("请填写统一社会信用代码。")
     if len(compact) != 18:
         raise IdentityError("统一社会信用代码应为18位。")
-    try:
-        uscc.validate(compact)
-    except StdnumError as exc:
-        if type(exc).__name__ == "InvalidChecksum":
-            raise IdentityError("统一社会信用代码校验位不正确，请核对后重新填写。") from exc
-        raise IdentityError("统一社会信用代码格式不正确。") from exc
+    if not (compact[:8].isascii() and compact[:8].isdigit()) or any(
+        c not in _USCC_INDEX for c in compact[8:]
+    ):
+        raise IdentityError("统一社会信用代码格式不正确。")
+    total = sum(_USCC_INDEX[c] * w for c, w in zip(compact, _USCC_WEIGHTS, strict=False))
+    if compact[-1] != _USCC_ALPHABET[(31 - total) % 31]:
+        raise IdentityError("统一社会信用代码校验位不正确，请核对后重新填写。")
     return compact

@@ -14,6 +14,30 @@ from subsidies.models import Payment, PaymentBatch
 
 # --- inserting -----------------------------------------------------------------------------
 
+
+def pg_array(values: Iterable) -> str:
+    """A PostgreSQL array literal of ids, numbers, dates or text (None as NULL), for a
+    parameter cast in the query (`%s::bigint[]`).
+
+    The database connection binds parameters on the client: psycopg's array dumper adapts each
+    element in Python, which cost a third of a 100,000-award run; one string is quoted once.
+    Text elements are double-quoted with their quotes and backslashes escaped.
+    """
+    parts = []
+    for value in values:
+        if value is None:
+            parts.append("NULL")
+        elif isinstance(value, str):
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif isinstance(value, (int, Decimal)):
+            parts.append(str(value))
+        elif isinstance(value, date):
+            parts.append(value.isoformat())
+        else:
+            raise TypeError(f"no array literal for {type(value).__name__}")
+    return "{" + ",".join(parts) + "}"
+
+
 _INSERT = """
 INSERT INTO subsidies_payment (award_id, kind, period, due_on, payee, amount, funding, batch_id,
                                created_at)
@@ -41,14 +65,14 @@ def insert_rows(rows: list[tuple[int, schedules.DuePayment]], *, batch_of=None) 
     if connection.vendor != "postgresql":
         return _insert_rows_portable(rows, batch_of)
     columns = (
-        [r[0] for r in rows],
-        [r[1].kind for r in rows],
-        [r[1].period for r in rows],
-        [r[1].date for r in rows],
-        [r[1].payee for r in rows],
-        [r[1].amount for r in rows],
-        [r[1].funding for r in rows],
-        [batch_of(*r) if batch_of else None for r in rows],
+        pg_array(r[0] for r in rows),
+        pg_array(r[1].kind for r in rows),
+        pg_array(r[1].period for r in rows),
+        pg_array(r[1].date for r in rows),
+        pg_array(r[1].payee for r in rows),
+        pg_array(r[1].amount for r in rows),
+        pg_array(r[1].funding for r in rows),
+        pg_array(batch_of(*r) if batch_of else None for r in rows),
     )
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, [timezone.now(), *columns])
@@ -113,24 +137,27 @@ def attach_to_batches(
 ) -> None:
     """Put the awards' rows not in a batch yet, due by `until`, into the period's draft batches
     of their paying authority (the awards' programme's) and funding line."""
-    # Recovery claims are collected, not paid: they never enter a payroll batch.
-    waiting = Payment.objects.filter(
-        award_id__in=award_ids, batch__isnull=True, due_on__lte=until, amount__gt=0
-    )
-    if connection.vendor == "postgresql":
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
         # the ids as one array parameter: one plan, whatever the chunk's size
+        ids = pg_array(award_ids)
         with connection.cursor() as cursor:
-            cursor.execute(_WAITING_KEYS, [award_ids, until])
+            cursor.execute(_WAITING_KEYS, [ids, until])
             keys = set(cursor.fetchall())
     else:
+        # Recovery claims are collected, not paid: they never enter a payroll batch.
+        waiting = Payment.objects.filter(
+            award_id__in=award_ids, batch__isnull=True, due_on__lte=until, amount__gt=0
+        )
         keys = set(waiting.values_list(PAYING_AUTHORITY, "funding").distinct())
     if not keys:
         return
     batches = draft_batches(period, keys, drafted_by_id)
-    if connection.vendor == "postgresql" and batches:
+    if postgresql:
         # One UPDATE for every (authority, funding) of the chunk, joined to its draft batch.
-        with connection.cursor() as cursor:
-            cursor.execute(_ATTACH, [award_ids, until, list(batches.values())])
+        if batches:
+            with connection.cursor() as cursor:
+                cursor.execute(_ATTACH, [ids, until, pg_array(batches.values())])
         return
     for (authority_id, funding), batch_id in batches.items():
         waiting.filter(funding=funding, **{PAYING_AUTHORITY: authority_id}).update(
@@ -144,7 +171,7 @@ FROM subsidies_payment AS p
 JOIN subsidies_award AS a ON a.id = p.award_id
 JOIN programmes_programmeversion AS v ON v.id = a.ruleset_version_id
 JOIN programmes_programme AS g ON g.id = v.programme_id
-WHERE p.award_id = ANY(%s) AND p.batch_id IS NULL AND p.due_on <= %s AND p.amount > 0
+WHERE p.award_id = ANY(%s::bigint[]) AND p.batch_id IS NULL AND p.due_on <= %s AND p.amount > 0
 """
 
 _ATTACH = """
@@ -153,8 +180,8 @@ FROM subsidies_award AS a
 JOIN programmes_programmeversion AS v ON v.id = a.ruleset_version_id
 JOIN programmes_programme AS g ON g.id = v.programme_id,
 subsidies_paymentbatch AS b
-WHERE p.award_id = ANY(%s) AND p.batch_id IS NULL AND p.due_on <= %s AND p.amount > 0
-  AND a.id = p.award_id AND b.id = ANY(%s) AND b.funding = p.funding
+WHERE p.award_id = ANY(%s::bigint[]) AND p.batch_id IS NULL AND p.due_on <= %s
+  AND p.amount > 0 AND a.id = p.award_id AND b.id = ANY(%s::bigint[]) AND b.funding = p.funding
   AND b.authority_id IS NOT DISTINCT FROM g.authority_id
 """
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from subsidies import schedules
 from subsidies.ledger.facts import SCHEDULE_EVENT_KINDS, _Rulesets, event_from_row
-from subsidies.ledger.rows import attach_to_batches, draft_batches, insert_rows
+from subsidies.ledger.rows import attach_to_batches, draft_batches, insert_rows, pg_array
 from subsidies.ledger.windows import AFTER_TERM, CHUNK, Window, window_for
 from subsidies.models import Award, AwardEvent, PaymentRun
 
@@ -78,7 +78,7 @@ def _chunk_rows(chunk, events_by_award, rulesets: _Rulesets, window: Window, mem
 
 _EVENTS = """
 SELECT award_id, kind, date, fields FROM subsidies_awardevent
-WHERE award_id = ANY(%s) AND kind = ANY(%s) ORDER BY award_id, date, id
+WHERE award_id = ANY(%s::bigint[]) AND kind = ANY(%s::text[]) ORDER BY award_id, date, id
 """
 
 
@@ -87,7 +87,7 @@ def _events_by_award(award_ids: list[int]) -> dict[int, list[schedules.AwardEven
     if connection.vendor == "postgresql":
         # the ids as one array parameter: one plan for the chunk, not 2,000 placeholders
         with connection.cursor() as cursor:
-            cursor.execute(_EVENTS, [award_ids, sorted(SCHEDULE_EVENT_KINDS)])
+            cursor.execute(_EVENTS, [pg_array(award_ids), pg_array(sorted(SCHEDULE_EVENT_KINDS))])
             # Django has psycopg hand jsonb over as text (JSONField decodes it): decoded here
             rows = [
                 (a, k, d, json.loads(f) if isinstance(f, str) else f)
@@ -254,7 +254,7 @@ def _batches_of(chunk, rows, rulesets: _Rulesets, run: PaymentRun, window: Windo
     return lambda award_id, p: batches.get(key(award_id, p))
 
 
-_SHARE = "SELECT id FROM subsidies_award WHERE id = ANY(%s) ORDER BY id FOR SHARE"
+_SHARE = "SELECT id FROM subsidies_award WHERE id = ANY(%s::bigint[]) ORDER BY id FOR SHARE"
 
 
 def _insert_chunk(
@@ -273,7 +273,7 @@ def _insert_chunk(
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
-                        cursor.execute(_SHARE, [award_ids])
+                        cursor.execute(_SHARE, [pg_array(award_ids)])
                 rows = _chunk_rows(chunk, _events_by_award(award_ids), rulesets, window, memo)
                 created = insert_rows(
                     rows, batch_of=_batches_of(chunk, rows, rulesets, run, window)
