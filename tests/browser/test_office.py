@@ -23,7 +23,11 @@ def test_office_reads_the_statistics_and_downloads_a_table(
     # Charts are drawn by the local Chart.js: the canvases get a drawing size.
     canvas = page.locator('canvas[data-chart="streets"]')
     canvas.wait_for()
-    assert page.evaluate("() => typeof Chart") == "function"
+    # The page's scripts run after its markup: wait for Chart.js to have drawn this chart.
+    page.wait_for_function(
+        """() => typeof Chart === "function"
+            && Chart.getChart(document.querySelector('canvas[data-chart="streets"]'))"""
+    )
     assert canvas.evaluate("c => c.width") > 0
     streets = page.locator("#table-streets")
     assert "车墩镇" in streets.inner_text()
