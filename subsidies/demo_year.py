@@ -149,26 +149,21 @@ def _step(app: Application, stage, by: User, on: date) -> None:
         app_services.record_discussion(
             application=app, by=by, discussed_on=on, note="单位集体讨论，同意推荐", outcome="pass"
         )
-    elif stage.kind == "internal_publicity":
-        rev.decide(
-            application=app,
-            stage=stage.code,
-            outcome="pass",
-            by=by,
-            note="公示期满无异议",
-            publicity_dates=(on - timedelta(days=12), on - timedelta(days=1)),
-        )
-    elif stage.kind == "credit_check":
+        return
+    if stage.kind == "credit_check":
         rev.record_credit_check(application=app, result="pass", reference="信用查询-示例", by=by)
+        return
+    if stage.kind == "internal_publicity":
+        work = {
+            "note": "公示期满无异议",
+            "publicity_dates": (on - timedelta(days=12), on - timedelta(days=1)),
+        }
     else:
-        rev.decide(
-            application=app,
-            stage=stage.code,
-            outcome="pass",
-            by=by,
-            note="审核通过",
-            meeting="示例会议纪要" if stage.role in workflow.RECORDED_ROLES else "",
-        )
+        work = {
+            "note": "审核通过",
+            "meeting": "示例会议纪要" if stage.role in workflow.RECORDED_ROLES else "",
+        }
+    rev.decide(application=app, stage=stage.code, outcome="pass", by=by, **work)
 
 
 def _advance(app: Application, until: int | None, plan: Plan, actors, on: date, fate=None):
